@@ -1,0 +1,204 @@
+/**
+ * @file uds.h
+ * @brief The kit's tiny helper library: what a chapter needs but is not teaching.
+ *
+ * One header for Linux and Windows.  The code behind it is split the way the
+ * platforms are: uds_posix.c (Linux and other POSIX systems), uds_win32.c
+ * (Winsock) and uds_common.c (what both share, written once on top of the
+ * other two).
+ *
+ * Conventions, for every function here:
+ * - failure returns -1 (or #UDS_INVALID_SOCKET) and leaves the reason where
+ *   the platform keeps it (`errno` on POSIX, `WSAGetLastError()` on Windows);
+ *   uds_last_error() reads it portably and uds_strerror() turns it into text;
+ * - nothing prints, nothing exits, nothing allocates.
+ */
+#ifndef UDS_H
+#define UDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <afunix.h>
+#else
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <errno.h>
+#endif
+
+#ifdef _WIN32
+/** A socket handle: `SOCKET` on Windows, a file descriptor on POSIX. */
+typedef SOCKET uds_socket_t;
+/** The value a failed socket() returns. */
+#define UDS_INVALID_SOCKET INVALID_SOCKET
+/** Error codes the library reports itself, in the platform's numbering. */
+#define UDS_EINVAL WSAEINVAL
+#define UDS_ENAMETOOLONG WSAENAMETOOLONG
+#define UDS_EMSGSIZE WSAEMSGSIZE
+#define UDS_ECONNRESET WSAECONNRESET
+#define UDS_EAFNOSUPPORT WSAEAFNOSUPPORT
+#else
+typedef int uds_socket_t;
+#define UDS_INVALID_SOCKET (-1)
+#define UDS_EINVAL EINVAL
+#define UDS_ENAMETOOLONG ENAMETOOLONG
+#define UDS_EMSGSIZE EMSGSIZE
+#define UDS_ECONNRESET ECONNRESET
+#define UDS_EAFNOSUPPORT EAFNOSUPPORT
+#endif
+
+/** @name Start-up, handles and errors
+ * @{ */
+
+/**
+ * Prepare the socket API: WSAStartup() on Windows, nothing on POSIX.
+ * @return 0, or -1 with the reason in uds_last_error().
+ */
+int uds_startup(void);
+
+/** Undo uds_startup(): WSACleanup() on Windows, nothing on POSIX. */
+void uds_cleanup(void);
+
+/**
+ * Close a socket: closesocket() on Windows, close() on POSIX.
+ * @return 0, or -1 with the reason in uds_last_error().
+ */
+int uds_close(uds_socket_t s);
+
+/** The last error of this thread: `errno` on POSIX, `WSAGetLastError()` on Windows. */
+int uds_last_error(void);
+
+/** Set the value uds_last_error() returns. */
+void uds_set_error(int err);
+
+/**
+ * The symbolic name of an error code, such as `"ENOENT"` or
+ * `"WSAEAFNOSUPPORT"`, or NULL when the library does not know it.
+ */
+const char *uds_error_name(int err);
+
+/**
+ * Human-readable text for an error code with its symbolic name, for example
+ * `"No such file or directory (ENOENT)"`.
+ * @return a per-thread buffer, valid until the next call in the same thread.
+ */
+const char *uds_strerror(int err);
+
+/** @} */
+
+/** @name Addresses
+ * @{ */
+
+/** The number of bytes in `sun_path`: 108 on Linux and Windows. */
+#define UDS_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path))
+
+/**
+ * Fill in a pathname address.  The length counts the family, the path and its
+ * terminating NUL, computed with `offsetof`, not guessed with `sizeof`.
+ * @param addr  the address to fill in
+ * @param len   receives the length to pass to bind() or connect()
+ * @param path  a non-empty path of at most #UDS_PATH_MAX - 1 bytes
+ * @return 0; or -1 with #UDS_EINVAL for an empty path, #UDS_ENAMETOOLONG for
+ *         one that would not fit (it is refused, never truncated).
+ */
+int uds_addr_path(struct sockaddr_un *addr, socklen_t *len, const char *path);
+
+/**
+ * Fill in an abstract address: a NUL byte, then @p name_len bytes of name
+ * (which may hold any byte, NUL included).  The length is exact: abstract
+ * names are not NUL-terminated, and a trailing NUL would be part of the name.
+ * @return 0; or -1 with #UDS_EINVAL for an empty name, #UDS_ENAMETOOLONG for
+ *         one longer than #UDS_PATH_MAX - 1 bytes.
+ */
+int uds_addr_abstract(struct sockaddr_un *addr, socklen_t *len,
+                      const void *name, size_t name_len);
+
+/**
+ * Write an address in readable form into @p buf: the path of a pathname
+ * address, `@name` for an abstract one (bytes outside printable ASCII as
+ * `\xNN`), or `(unnamed)`.  The result is always NUL-terminated and is cut
+ * short (ending in `...`) only when @p cap is too small.
+ * @return @p buf
+ */
+char *uds_addr_format(const struct sockaddr_un *addr, socklen_t len,
+                      char *buf, size_t cap);
+
+/** @} */
+
+/** @name Sending and receiving on a stream
+ * @{ */
+
+/**
+ * One send(), retried while it is interrupted by a signal (EINTR), and never
+ * raising SIGPIPE on a closed peer (the error is EPIPE instead).
+ * @return the number of bytes sent (at least 1 when @p len > 0), or -1.
+ */
+long uds_send_some(uds_socket_t s, const void *buf, size_t len);
+
+/**
+ * One recv(), retried while it is interrupted by a signal (EINTR).
+ * @return the number of bytes received, 0 at end of stream, or -1.
+ */
+long uds_recv_some(uds_socket_t s, void *buf, size_t len);
+
+/**
+ * Send all @p len bytes, however many send() calls that takes.
+ * @return 0, or -1 with the reason in uds_last_error().
+ */
+int uds_send_all(uds_socket_t s, const void *buf, size_t len);
+
+/**
+ * Receive exactly @p len bytes, however many recv() calls that takes.
+ * @param got  if not NULL, receives the number of bytes that did arrive
+ * @return 1 when all arrived; 0 when the peer closed the stream first;
+ *         -1 on an error (see uds_last_error()).
+ */
+int uds_recv_exact(uds_socket_t s, void *buf, size_t len, size_t *got);
+
+/** @} */
+
+/** @name Message frames
+ * A stream has no message boundaries, and on Windows a stream is all there
+ * is.  A frame restores them: a 4-byte big-endian length, then that many bytes.
+ * @{ */
+
+/** The largest payload a frame may carry: 1 MiB. */
+#define UDS_FRAME_MAX (1024u * 1024u)
+
+/** Size of a frame header in bytes. */
+#define UDS_FRAME_HEADER 4u
+
+/** Write the header for a payload of @p len bytes (no checks: see uds_frame_send()). */
+void uds_frame_encode(unsigned char header[UDS_FRAME_HEADER], uint32_t len);
+
+/**
+ * Read a header and check it against @p max.
+ * @return the payload length; or -1 with #UDS_EMSGSIZE when it exceeds @p max.
+ */
+long uds_frame_decode(const unsigned char header[UDS_FRAME_HEADER], size_t max);
+
+/**
+ * Send one frame.
+ * @return 0; or -1 with #UDS_EMSGSIZE when @p len exceeds #UDS_FRAME_MAX
+ *         (nothing is sent), or the socket's error.
+ */
+int uds_frame_send(uds_socket_t s, const void *payload, size_t len);
+
+/**
+ * Receive one frame into @p buf.
+ * @param cap  the size of @p buf; larger frames are refused (at most #UDS_FRAME_MAX)
+ * @param len  receives the payload length
+ * @return 1 for a frame; 0 when the peer closed the stream between frames;
+ *         -1 on error: #UDS_EMSGSIZE for a frame larger than @p cap (its
+ *         payload is left unread, so the connection must be closed),
+ *         #UDS_ECONNRESET when the peer closed in the middle of a frame, or
+ *         the socket's error.
+ */
+int uds_frame_recv(uds_socket_t s, void *buf, size_t cap, size_t *len);
+
+/** @} */
+
+#endif /* UDS_H */

@@ -1,0 +1,75 @@
+/* The POSIX (Linux) part of the helper library. */
+#include "uds.h"
+#include "uds_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int uds_startup(void)
+{
+    return 0; /* POSIX sockets need no set-up. */
+}
+
+void uds_cleanup(void)
+{
+}
+
+int uds_close(uds_socket_t s)
+{
+    /* Not retried on EINTR: on Linux the descriptor is gone either way,
+     * and a retry could close one that another thread just opened. */
+    return close(s);
+}
+
+int uds_last_error(void)
+{
+    return errno;
+}
+
+void uds_set_error(int err)
+{
+    errno = err;
+}
+
+long uds_send_some(uds_socket_t s, const void *buf, size_t len)
+{
+    ssize_t n;
+
+    /* MSG_NOSIGNAL: a closed peer gives EPIPE here instead of a SIGPIPE
+     * that would kill the whole process. */
+    do
+        n = send(s, buf, len, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return (long)n;
+}
+
+long uds_recv_some(uds_socket_t s, void *buf, size_t len)
+{
+    ssize_t n;
+
+    do
+        n = recv(s, buf, len, 0);
+    while (n < 0 && errno == EINTR);
+    return (long)n;
+}
+
+void uds_system_text(int err, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", strerror(err));
+}
+
+#define E(code) { code, #code }
+const struct uds_error_entry uds_error_table[] = {
+    E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(EBADF), E(EAGAIN), E(ENOMEM),
+    E(EACCES), E(EFAULT), E(EBUSY), E(EEXIST), E(ENOTDIR), E(EISDIR),
+    E(EINVAL), E(ENFILE), E(EMFILE), E(ENOSPC), E(EROFS), E(EPIPE),
+    E(ENAMETOOLONG), E(ELOOP), E(EPROTO), E(ENOTSOCK), E(EDESTADDRREQ),
+    E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
+    E(EOPNOTSUPP), E(EAFNOSUPPORT), E(EADDRINUSE), E(EADDRNOTAVAIL),
+    E(ENETUNREACH), E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(EISCONN),
+    E(ENOTCONN), E(ETIMEDOUT), E(ECONNREFUSED), E(EHOSTUNREACH),
+    E(EALREADY), E(EINPROGRESS), E(ENXIO), E(ESRCH), E(ECHILD),
+    { 0, NULL }
+};

@@ -1,0 +1,87 @@
+/* The Windows (Winsock) part of the helper library. */
+#include "uds.h"
+#include "uds_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <limits.h>
+
+int uds_startup(void)
+{
+    WSADATA data;
+    /* WSAStartup reports its error as its result, not via WSAGetLastError. */
+    int err = WSAStartup(MAKEWORD(2, 2), &data);
+
+    if (err != 0) {
+        WSASetLastError(err);
+        return -1;
+    }
+    return 0;
+}
+
+void uds_cleanup(void)
+{
+    WSACleanup();
+}
+
+int uds_close(uds_socket_t s)
+{
+    /* A SOCKET is not a C runtime file descriptor: close() would not do. */
+    return closesocket(s) == 0 ? 0 : -1;
+}
+
+int uds_last_error(void)
+{
+    return WSAGetLastError();
+}
+
+void uds_set_error(int err)
+{
+    WSASetLastError(err);
+}
+
+long uds_send_some(uds_socket_t s, const void *buf, size_t len)
+{
+    /* send() takes an int; Windows has no SIGPIPE to suppress. */
+    int n = send(s, buf, len > INT_MAX ? INT_MAX : (int)len, 0);
+
+    return n == SOCKET_ERROR ? -1 : (long)n;
+}
+
+long uds_recv_some(uds_socket_t s, void *buf, size_t len)
+{
+    int n = recv(s, buf, len > INT_MAX ? INT_MAX : (int)len, 0);
+
+    return n == SOCKET_ERROR ? -1 : (long)n;
+}
+
+void uds_system_text(int err, char *buf, size_t cap)
+{
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+                             NULL, (DWORD)err, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT),
+                             buf, (DWORD)cap, NULL);
+
+    /* Windows ends its messages with ".\r\n"; not every system has a text. */
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == '.'))
+        buf[--n] = '\0';
+    if (n == 0)
+        snprintf(buf, cap, "Windows error %d", err);
+}
+
+#define E(code) { code, #code }
+const struct uds_error_entry uds_error_table[] = {
+    E(WSAEINTR), E(WSAEBADF), E(WSAEACCES), E(WSAEFAULT), E(WSAEINVAL),
+    E(WSAEMFILE), E(WSAEWOULDBLOCK), E(WSAEINPROGRESS), E(WSAEALREADY),
+    E(WSAENOTSOCK), E(WSAEDESTADDRREQ), E(WSAEMSGSIZE), E(WSAEPROTOTYPE),
+    E(WSAENOPROTOOPT), E(WSAEPROTONOSUPPORT), E(WSAESOCKTNOSUPPORT),
+    E(WSAEOPNOTSUPP), E(WSAEPFNOSUPPORT), E(WSAEAFNOSUPPORT), E(WSAEADDRINUSE),
+    E(WSAEADDRNOTAVAIL), E(WSAENETDOWN), E(WSAENETUNREACH), E(WSAECONNABORTED),
+    E(WSAECONNRESET), E(WSAENOBUFS), E(WSAEISCONN), E(WSAENOTCONN),
+    E(WSAESHUTDOWN), E(WSAETIMEDOUT), E(WSAECONNREFUSED), E(WSAENAMETOOLONG),
+    E(WSAEHOSTUNREACH), E(WSASYSNOTREADY), E(WSAVERNOTSUPPORTED),
+    E(WSANOTINITIALISED), E(WSAEINVALIDPROVIDER), E(WSAEPROVIDERFAILEDINIT),
+    E(ERROR_FILE_NOT_FOUND), E(ERROR_PATH_NOT_FOUND), E(ERROR_ACCESS_DENIED),
+    E(ERROR_SHARING_VIOLATION), E(ERROR_FILE_EXISTS), E(ERROR_ALREADY_EXISTS),
+    E(ERROR_INVALID_NAME), E(ERROR_DIRECTORY),
+    { 0, NULL }
+};

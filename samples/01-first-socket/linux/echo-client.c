@@ -1,0 +1,78 @@
+/*
+ * echo-client (Linux): the first AF_UNIX client.
+ *
+ * Connects to an echo server's pathname socket, sends MESSAGE, reads the
+ * same number of bytes back and prints them on a line of their own.
+ *
+ * usage: echo-client SOCKET_PATH MESSAGE
+ */
+#include "uds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+
+#define PROG "echo-client"
+
+static int fail(const char *what, const char *path)
+{
+    fprintf(stderr, PROG ": %s %s: %s\n", what, path, uds_strerror(errno));
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_un addr;
+    socklen_t addr_len;
+    int sock;
+
+    if (argc != 3) {
+        fprintf(stderr, "usage: " PROG " SOCKET_PATH MESSAGE\n");
+        return 2;
+    }
+    const char *path = argv[1];
+    const char *message = argv[2];
+    size_t len = strlen(message);
+    if (uds_addr_path(&addr, &addr_len, path) != 0)
+        return fail("bad socket path", path);
+
+    /* [client-connect] */
+    sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (sock < 0)
+        return fail("cannot create a socket for", path);
+    /* ENOENT: no such file, so no server ever bound there.
+     * ECONNREFUSED: the file is there but nobody listens on it. */
+    if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0) {
+        fail("cannot connect to", path);
+        close(sock);
+        return 1;
+    }
+    /* [client-connect] */
+
+    char *reply = malloc(len + 1);
+    if (reply == NULL) {
+        fail("no memory for a reply from", path);
+        close(sock);
+        return 1;
+    }
+    /* [client-exchange] */
+    size_t got = 0;
+    int r = -1;
+    if (uds_send_all(sock, message, len) != 0)
+        fail("cannot send to", path);
+    /* A stream keeps no message boundaries: read until we have as many
+     * bytes as we sent, however many pieces they arrive in. */
+    else if ((r = uds_recv_exact(sock, reply, len, &got)) < 0)
+        fail("cannot receive from", path);
+    else if (r == 0)
+        fprintf(stderr, PROG ": %s closed the connection after %zu of %zu bytes\n",
+                path, got, len);
+    else
+        printf("%.*s\n", (int)len, reply);
+    /* [client-exchange] */
+    free(reply);
+    close(sock);
+    return r == 1 ? 0 : 1;
+}
