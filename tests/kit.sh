@@ -71,7 +71,7 @@ wait_exit() {
         fi
         sleep 0.02
     done
-    wait "$_pid"; rc=$?
+    wait "$_pid" 2>/dev/null; rc=$?
     return 0
 }
 
