@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 
     char *reply = malloc(len + 1);
     if (reply == NULL) {
-        fail("no memory for a reply from", path);
+        fprintf(stderr, PROG ": no memory for a reply from %s: %s\n", path, strerror(errno));
         close(sock);
         return 1;
     }

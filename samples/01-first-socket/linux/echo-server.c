@@ -66,7 +66,8 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
     long count = -1;
-    int listener, status = 0;
+    int listener;
+    int status = 0;
 
     if (argc < 2 || argc > 3) {
         fprintf(stderr, "usage: " PROG " SOCKET_PATH [COUNT]\n");

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <winsock2.h>
 #include <afunix.h>
 
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
         return fail("cannot create a socket for", path);
     }
     /* As on Linux, this fails when no server ever bound there, and when the
-     * file is left over from a server that is gone; the error says which. */
+     * file is left over from a server that is gone. */
     if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0) {
         fail("cannot connect to", path);
         closesocket(sock);
@@ -76,7 +77,8 @@ int main(int argc, char **argv)
 
     char *reply = malloc(len + 1);
     if (reply == NULL) {
-        fail("no memory for a reply from", path);
+        /* malloc() is the C library's: its error is in errno, not Winsock's. */
+        fprintf(stderr, PROG ": no memory for a reply from %s: %s\n", path, strerror(errno));
         closesocket(sock);
         return 1;
     }

@@ -53,8 +53,11 @@ static int remove_old_socket(const char *path)
     WIN32_FIND_DATAA st;
     HANDLE found = FindFirstFileA(path, &st);
 
-    if (found == INVALID_HANDLE_VALUE)
-        return GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : fail_file("cannot inspect", path);
+    if (found == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError(); /* Linux's ENOENT is two errors here */
+        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
+               ? 0 : fail_file("cannot inspect", path);
+    }
     FindClose(found);
     if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
         || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
