@@ -34,11 +34,16 @@
 typedef SOCKET uds_socket_t;
 /** The value a failed socket() returns. */
 #define UDS_INVALID_SOCKET INVALID_SOCKET
-/** Error codes the library reports itself, in the platform's numbering. */
+/* Error codes the library reports itself, in the platform's numbering. */
+/** An invalid argument, such as an empty path (`EINVAL` / `WSAEINVAL`). */
 #define UDS_EINVAL WSAEINVAL
+/** A path or name too long for `sun_path` (`ENAMETOOLONG` / `WSAENAMETOOLONG`). */
 #define UDS_ENAMETOOLONG WSAENAMETOOLONG
+/** A frame larger than allowed (`EMSGSIZE` / `WSAEMSGSIZE`). */
 #define UDS_EMSGSIZE WSAEMSGSIZE
+/** The peer closed in the middle of a frame (`ECONNRESET` / `WSAECONNRESET`). */
 #define UDS_ECONNRESET WSAECONNRESET
+/** AF_UNIX is not supported here (`EAFNOSUPPORT` / `WSAEAFNOSUPPORT`). */
 #define UDS_EAFNOSUPPORT WSAEAFNOSUPPORT
 #else
 typedef int uds_socket_t;

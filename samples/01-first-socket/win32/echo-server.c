@@ -38,7 +38,7 @@ static int fail_file(const char *what, const char *path)
 static int no_afunix(void)
 {
     fprintf(stderr, PROG ": AF_UNIX is not available on this system (WSAEAFNOSUPPORT): "
-            "it needs Windows 10 version 1803 (build 17063) or later; "
+            "it needs Windows 10 version 1803 or later (it arrived in build 17063); "
             "`sc query afunix` shows whether its driver is running\n");
     return 1;
 }
