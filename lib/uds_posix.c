@@ -57,7 +57,15 @@ long uds_recv_some(uds_socket_t s, void *buf, size_t len)
 
 void uds_system_text(int err, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s", strerror(err));
+    /* strerror_r, not strerror: thread-safe, and glibc's strerror keeps a
+     * malloc'd buffer for unknown codes that leak checkers report. */
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+    char tmp[128];
+    snprintf(buf, cap, "%s", strerror_r(err, tmp, sizeof tmp)); /* GNU: returns the text */
+#else
+    if (strerror_r(err, buf, cap) != 0) /* POSIX: fills buf */
+        snprintf(buf, cap, "Unknown error %d", err);
+#endif
 }
 
 #define E(code) { code, #code }
