@@ -8,8 +8,9 @@
  *   test-peer cut PATH       a server that sends back only the first piece of
  *                            the first reply, then closes: a peer that
  *                            vanishes in the middle of a message.
- *   test-peer vanish PATH N  a client that sends N bytes and closes without
- *                            reading a byte of the reply.
+ *   test-peer vanish PATH    a client that sends until the socket can take no
+ *                            more (the server is then stuck sending a reply
+ *                            nobody reads), and closes without reading.
  *
  * The servers print "listening on PATH" when ready, and exit after one client.
  */
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static int fail(const char *what, const char *path)
@@ -57,20 +59,29 @@ out:
     return 0;
 }
 
-static int vanish(const char *path, const struct sockaddr_un *addr, socklen_t len, long n)
+static int vanish(const char *path, const struct sockaddr_un *addr, socklen_t len)
 {
-    char *data = malloc((size_t)n);
+    static char data[65536];
     int s = socket(AF_UNIX, SOCK_STREAM, 0);
-    int rc = 0;
+    long sent = 0, n = 0;
 
-    if (data == NULL || s < 0 || connect(s, (const struct sockaddr *)addr, len) != 0)
-        rc = fail("cannot connect to", path);
-    else if (memset(data, 'v', (size_t)n), uds_send_all(s, data, (size_t)n) != 0)
-        rc = fail("cannot send to", path);
-    if (s >= 0)
-        close(s);
-    free(data);
-    return rc;
+    if (s < 0 || connect(s, (const struct sockaddr *)addr, len) != 0) {
+        fail("cannot connect to", path);
+        if (s >= 0)
+            close(s);
+        return 1;
+    }
+    /* Non-blocking, so that a full buffer ends the loop instead of hanging:
+     * then the server holds unread bytes and must still send their echo. */
+    memset(data, 'v', sizeof data);
+    fcntl(s, F_SETFL, O_NONBLOCK);
+    while (sent < 64L * 1024 * 1024 && (n = uds_send_some(s, data, sizeof data)) > 0)
+        sent += n;
+    close(s);
+    if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+        return fail("expected a full buffer (EAGAIN) sending to", path);
+    printf("sent %ld bytes and left\n", sent);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -83,9 +94,9 @@ int main(int argc, char **argv)
             return serve(argv[2], &addr, len, 0);
         if (argc == 3 && strcmp(argv[1], "cut") == 0)
             return serve(argv[2], &addr, len, 1);
-        if (argc == 4 && strcmp(argv[1], "vanish") == 0 && atol(argv[3]) > 0)
-            return vanish(argv[2], &addr, len, atol(argv[3]));
+        if (argc == 3 && strcmp(argv[1], "vanish") == 0)
+            return vanish(argv[2], &addr, len);
     }
-    fprintf(stderr, "usage: test-peer dribble|cut PATH | test-peer vanish PATH BYTES\n");
+    fprintf(stderr, "usage: test-peer dribble|cut PATH | test-peer vanish PATH\n");
     return 2;
 }
