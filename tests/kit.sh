@@ -8,6 +8,7 @@ ok()      { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
 not_ok()  { tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; }
 diag()    { printf '%s\n' "$@" | sed 's/^/# /'; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+skip()    { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }  # skip DESCRIPTION REASON
 done_testing() { echo "1..$tap_n"; exit 0; }
 
 # check DESCRIPTION COMMAND...: one TAP line for COMMAND's success.
@@ -92,6 +93,10 @@ same() {  # same FILE TEXT: FILE holds exactly TEXT and a newline
     [ "$(cat "$1")" = "$2" ] && [ "$(wc -l < "$1")" -eq 1 ] && return 0
     diag "expected '$2' in $(basename "$1"), got:"; diag "$(cat "$1")"; return 1
 }
+has_text() { # has_text FILE TEXT: FILE holds TEXT, taken literally (grep -F)
+    grep -Fq -- "$2" "$1" && return 0
+    diag "expected '$2' in $(basename "$1"), which holds:"; diag "$(cat "$1")"; return 1
+}
 status() { # status WANT: the last run ended with exit status WANT
     [ "$rc" -eq "$1" ] && return 0
     diag "expected exit status $1, got $rc"; return 1
@@ -100,3 +105,13 @@ failed() { # the last run failed, but did not crash or time out
     [ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && return 0
     diag "expected a clean failure (status 1..123), got $rc"; return 1
 }
+
+# --- Windows programs under Wine ($UDS_RUN), for win32.test files ---------
+winpath() { printf 'Z:%s\n' "$1" | tr / '\\'; }  # a Unix path as Wine's Z: sees it
+unix_text() { # unix_text NAME: drop the \r of Windows line ends from $T/NAME.*
+    for _f in "$T/$1.out" "$T/$1.err"; do
+        tr -d '\r' <"$_f" >"$_f.tmp" && mv "$_f.tmp" "$_f"
+    done
+}
+# wrun NAME COMMAND...: run a Windows program like run, with Unix line ends.
+wrun() { _n=$1; shift; run "$_n" $UDS_RUN "$@"; unix_text "$_n"; }
