@@ -36,11 +36,22 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+# UDS_WRAP (say, "valgrind -q --error-exitcode=99"), when set, is put in
+# front of every compiled program that bg and run start, so CI can run the
+# scenario tests under a checker; scripts and system tools run as they are.
+_wrapper() { # _wrapper PROGRAM: sets _w to $UDS_WRAP if PROGRAM is compiled
+    _w=
+    if [ -n "${UDS_WRAP:-}" ] && [ -f "$1" ] && [ "$(head -c 4 "$1")" = "$(printf '\177ELF')" ]; then
+        _w=$UDS_WRAP
+    fi
+}
+
 # bg NAME COMMAND...: start COMMAND in the background; its output goes to
 # $T/NAME.out and $T/NAME.err, its pid to the variable NAME_pid.
 bg() {
     _name=$1; shift
-    "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
+    _wrapper "$1"
+    $_w "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
     eval "${_name}_pid=$!"
     _bg_pids="$_bg_pids $!"
 }
@@ -80,7 +91,8 @@ wait_exit() {
 # output to $T/NAME.out and $T/NAME.err, exit status to $rc.
 run() {
     _name=$1; shift
-    timeout -k 2 "${UDS_TIMEOUT:-20}" "$@" >"$T/$_name.out" 2>"$T/$_name.err" </dev/null
+    _wrapper "$1"
+    timeout -k 2 "${UDS_TIMEOUT:-20}" $_w "$@" >"$T/$_name.out" 2>"$T/$_name.err" </dev/null
     rc=$?
 }
 
