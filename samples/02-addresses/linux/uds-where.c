@@ -127,42 +127,35 @@ static int read_line(int sock, char *buf, size_t cap, size_t *got)
     return -1;
 }
 
-/* Bind the client before it connects, as --bind or --autobind asked. */
-static int bind_client(int sock, const char *bind_opt, int autobind)
+/* Bind the client before it connects: to the address --bind asked for
+ * (len bytes of addr), to none at all for --autobind, or not at all. */
+static int bind_client(int sock, const struct sockaddr_un *addr, socklen_t len,
+                       const char *shown, int autobind)
 {
-    struct sockaddr_un addr;
-    socklen_t len;
-    enum kind kind;
 
     /* [autobind] */
     if (autobind) {
         /* Only the family, no name at all: Linux picks an unused abstract
          * name for us, five hex digits such as @0001f. */
-        memset(&addr, 0, sizeof addr);
-        addr.sun_family = AF_UNIX;
-        if (bind(sock, (struct sockaddr *)&addr, sizeof(sa_family_t)) != 0)
+        struct sockaddr_un none;
+        memset(&none, 0, sizeof none);
+        none.sun_family = AF_UNIX;
+        if (bind(sock, (struct sockaddr *)&none, sizeof(sa_family_t)) != 0)
             return fail("cannot autobind", "(unnamed)");
         return 0;
     }
     /* [autobind] */
-    if (bind_opt == NULL)
-        return 0; /* stay unnamed */
-    parse_kind(bind_opt, ':', &kind); /* main() has checked it */
-    const char *name = strchr(bind_opt, ':') + 1;
-    char shown[LINE_MAX];
-    snprintf(shown, sizeof shown, "%s%s", kind == KIND_ABSTRACT ? "@" : "", name);
-    len = make_addr(&addr, kind, name);
     if (len == 0)
-        return fail("bad address", shown);
-    if (bind(sock, (struct sockaddr *)&addr, len) != 0)
+        return 0; /* no --bind: the client stays unnamed */
+    if (bind(sock, (const struct sockaddr *)addr, len) != 0)
         return fail("cannot bind", shown);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    struct sockaddr_un addr;
-    socklen_t addr_len;
+    struct sockaddr_un addr, client_addr;
+    socklen_t addr_len, client_len = 0;
     enum kind kind, bind_kind = KIND_PATH;
     const char *bind_opt = NULL, *client_path = NULL;
     int autobind = 0;
@@ -186,11 +179,21 @@ int main(int argc, char **argv)
     addr_len = make_addr(&addr, kind, name);
     if (addr_len == 0)
         return fail("bad address", shown);
+    /* --bind's name is checked too, before anything is created. */
+    char client_shown[LINE_MAX] = "";
+    if (bind_opt != NULL) {
+        const char *client_name = strchr(bind_opt, ':') + 1;
+        snprintf(client_shown, sizeof client_shown, "%s%s",
+                 bind_kind == KIND_ABSTRACT ? "@" : "", client_name);
+        client_len = make_addr(&client_addr, bind_kind, client_name);
+        if (client_len == 0)
+            return fail("bad address", client_shown);
+    }
 
     sock = socket(AF_UNIX, SOCK_STREAM, 0);
     if (sock < 0)
         return fail("cannot create a socket for", shown);
-    if (bind_client(sock, bind_opt, autobind) != 0) {
+    if (bind_client(sock, &client_addr, client_len, client_shown, autobind) != 0) {
         close(sock);
         return 1;
     }

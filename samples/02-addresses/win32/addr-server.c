@@ -1,0 +1,256 @@
+/*
+ * addr-server (Windows): a server on a pathname or an abstract address.
+ *
+ * Binds KIND NAME (KIND is `path` or `abstract`), and for each client
+ * reads the line in which the client tells what it sees of the connection,
+ * answers with a line telling what the server sees (getsockname() and
+ * getpeername() on the accepted socket), and prints both.  Serves COUNT
+ * clients, then exits; without COUNT it serves until it is killed.
+ *
+ * usage: addr-server path|abstract NAME [COUNT]
+ * A path is a Windows path: C:\Users\me\AppData\Local\Temp\addr.sock
+ */
+#include "uds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <winsock2.h>
+#include <afunix.h>
+
+#define PROG "addr-server"
+
+/* Room for a line: two addresses of up to 108 bytes, each byte perhaps
+ * shown as \xNN, and their lengths. */
+#define LINE_MAX 1024
+
+enum kind { KIND_PATH, KIND_ABSTRACT };
+
+/* Winsock calls leave their error in WSAGetLastError(). */
+static int fail(const char *what, const char *name)
+{
+    fprintf(stderr, PROG ": %s %s: %s\n", what, name, uds_strerror(WSAGetLastError()));
+    return 1;
+}
+
+/* AF_UNIX came late to Windows: where it is missing, socket() fails with
+ * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
+static int no_afunix(void)
+{
+    fprintf(stderr, PROG ": AF_UNIX is not available on this system (WSAEAFNOSUPPORT): "
+            "it needs Windows 10 version 1803 or later (it arrived in build 17063); "
+            "`sc query afunix` shows whether its driver is running\n");
+    return 1;
+}
+
+/* [make-addr] */
+/* Fill in an address of the given kind; return its length, or 0 (with the
+ * reason in errno) for a name that is empty or does not fit. */
+static socklen_t make_addr(struct sockaddr_un *addr, enum kind kind, const char *name)
+{
+    size_t n = strlen(name);
+
+    memset(addr, 0, sizeof *addr);
+    addr->sun_family = AF_UNIX;
+    if (n == 0) {
+        uds_set_error(UDS_EINVAL); /* "" would mean something else: autobind */
+        return 0;
+    }
+    if (kind == KIND_PATH) {
+        /* The path and its NUL must fit in sun_path's 108 bytes.  Cutting a
+         * long path short would bind to a file nobody asked for: refuse it. */
+        if (n + 1 > sizeof addr->sun_path) {
+            uds_set_error(UDS_ENAMETOOLONG);
+            return 0;
+        }
+        memcpy(addr->sun_path, name, n + 1);
+        return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    }
+    /* Abstract: sun_path[0] stays NUL, the name follows, and nothing ends
+     * it: the length says where it stops, so a NUL counted at the end
+     * would be a byte of the name. */
+    if (1 + n > sizeof addr->sun_path) {
+        uds_set_error(UDS_ENAMETOOLONG);
+        return 0;
+    }
+    memcpy(addr->sun_path + 1, name, n);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+/* [make-addr] */
+
+/* [where] */
+/* Describe both ends of a connected socket, as this process sees them. */
+static int where(SOCKET sock, char *line, size_t cap)
+{
+    struct sockaddr_un local, peer;
+    socklen_t local_len = sizeof local, peer_len = sizeof peer;
+    char local_text[4 * UDS_PATH_MAX + 2], peer_text[4 * UDS_PATH_MAX + 2];
+
+    /* Both calls write at most *len bytes and set *len to the address's
+     * real length: the length, not a NUL, says how much of sun_path counts. */
+    if (getsockname(sock, (struct sockaddr *)&local, &local_len) != 0 ||
+        getpeername(sock, (struct sockaddr *)&peer, &peer_len) != 0)
+        return -1;
+    snprintf(line, cap, "local %s [%u bytes], peer %s [%u bytes]",
+             uds_addr_format(&local, local_len, local_text, sizeof local_text),
+             (unsigned)local_len,
+             uds_addr_format(&peer, peer_len, peer_text, sizeof peer_text),
+             (unsigned)peer_len);
+    return 0;
+}
+/* [where] */
+
+/* Read one line, a byte at a time: lines are short, and this never reads
+ * past the newline.  Returns 1 for a line, 0 when the peer closed before
+ * its end, -1 on error; *got counts the bytes that did arrive. */
+static int read_line(SOCKET sock, char *buf, size_t cap, size_t *got)
+{
+    for (*got = 0; *got + 1 < cap; (*got)++) {
+        long n = uds_recv_some(sock, buf + *got, 1);
+        if (n <= 0)
+            return (int)n;
+        if (buf[*got] == '\n') {
+            buf[*got] = '\0';
+            return 1;
+        }
+    }
+    uds_set_error(UDS_EMSGSIZE);
+    return -1;
+}
+
+/* One client: its line in, ours out.  Returns 0, or 1 after saying why not. */
+static int serve(SOCKET client, long number)
+{
+    char theirs[LINE_MAX], ours[LINE_MAX + 16];
+    size_t got;
+
+    if (where(client, ours, sizeof ours) != 0) {
+        fprintf(stderr, PROG ": client %ld: cannot get its addresses: %s\n",
+                number, uds_strerror(WSAGetLastError()));
+        return 1;
+    }
+    int r = read_line(client, theirs, sizeof theirs, &got);
+    if (r <= 0) {
+        if (r == 0)
+            fprintf(stderr, PROG ": client %ld: closed the connection after %zu bytes of its line\n",
+                    number, got);
+        else
+            fprintf(stderr, PROG ": client %ld: %s\n", number,
+                    uds_strerror(WSAGetLastError()));
+        return 1;
+    }
+    printf("client %ld sees: %s\n", number, theirs);
+    printf("server sees: %s\n", ours);
+    fflush(stdout);
+    size_t len = strlen(ours);
+    ours[len++] = '\n';
+    if (uds_send_all(client, ours, len) != 0) {
+        fprintf(stderr, PROG ": client %ld: %s\n", number,
+                uds_strerror(WSAGetLastError()));
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_un addr;
+    socklen_t addr_len;
+    enum kind kind;
+    long count = -1;
+    SOCKET listener;
+    int status = 0;
+    WSADATA wsa;
+
+    if (argc < 3 || argc > 4 ||
+        (strcmp(argv[1], "path") != 0 && strcmp(argv[1], "abstract") != 0)) {
+        fprintf(stderr, "usage: " PROG " path|abstract NAME [COUNT]\n");
+        return 2;
+    }
+    if (argc == 4) {
+        char *end;
+        count = strtol(argv[3], &end, 10);
+        if (*argv[3] == '\0' || *end != '\0' || count < 1) {
+            fprintf(stderr, PROG ": COUNT must be a positive number, not '%s'\n", argv[3]);
+            return 2;
+        }
+    }
+    kind = strcmp(argv[1], "path") == 0 ? KIND_PATH : KIND_ABSTRACT;
+    const char *name = argv[2];
+    /* In messages, an abstract name is shown as `ss` shows it: after an @. */
+    char shown[LINE_MAX];
+    snprintf(shown, sizeof shown, "%s%s", kind == KIND_ABSTRACT ? "@" : "", name);
+    /* Winsock works only after WSAStartup, which returns its error instead
+     * of leaving it in WSAGetLastError(); make_addr() sets that too.  The
+     * early returns below skip WSACleanup: the end of the process releases
+     * Winsock anyway. */
+    int err = WSAStartup(MAKEWORD(2, 2), &wsa);
+    if (err != 0) {
+        fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
+        return 1;
+    }
+    addr_len = make_addr(&addr, kind, name);
+    if (addr_len == 0)
+        return fail("bad address", shown);
+
+    listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (listener == INVALID_SOCKET) {
+        if (WSAGetLastError() == WSAEAFNOSUPPORT)
+            return no_afunix();
+        return fail("cannot create a socket for", shown);
+    }
+    /* EADDRINUSE: the name is taken.  An abstract name is taken only while
+     * a socket holds it; a path, by any file there, even a dead socket's. */
+    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
+        fail("cannot bind", shown);
+        closesocket(listener);
+        return 1;
+    }
+    /* [socket-file] */
+    /* A pathname bind() created a file of a type of its own: a socket.
+     * Windows has no S_ISSOCK: the file is an NTFS reparse point whose tag
+     * says AF_UNIX. */
+    if (kind == KIND_PATH) {
+        WIN32_FIND_DATAA st;
+        HANDLE found = FindFirstFileA(name, &st);
+        if (found != INVALID_HANDLE_VALUE) {
+            FindClose(found);
+            if ((st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+                && st.dwReserved0 == IO_REPARSE_TAG_AF_UNIX)
+                printf("bind created %s, a socket file\n", name);
+        }
+    }
+    /* [socket-file] */
+    if (listen(listener, 8) != 0) {
+        fail("cannot listen on", shown);
+        closesocket(listener);
+        if (kind == KIND_PATH)
+            DeleteFileA(name);
+        return 1;
+    }
+    printf("listening on %s\n", shown);
+    fflush(stdout);
+
+    for (long served = 1; count < 0 || served <= count; served++) {
+        SOCKET client = accept(listener, NULL, NULL);
+        if (client == INVALID_SOCKET) {
+            status = fail("cannot accept on", shown);
+            break;
+        }
+        /* A client that goes wrong is reported; the server goes on. */
+        serve(client, served);
+        closesocket(client);
+    }
+
+    /* [cleanup] */
+    /* Closing frees an abstract name at once.  A socket file stays behind
+     * until someone removes it: this server does, since it made it. */
+    closesocket(listener);
+    if (kind == KIND_PATH)
+        DeleteFileA(name);
+    /* [cleanup] */
+    WSACleanup();
+    printf("done with %s\n", shown);
+    return status;
+}
