@@ -126,4 +126,14 @@ unix_text() { # unix_text NAME: drop the \r of Windows line ends from $T/NAME.*
     done
 }
 # wrun NAME COMMAND...: run a Windows program like run, with Unix line ends.
-wrun() { _n=$1; shift; run "$_n" $UDS_RUN "$@"; unix_text "$_n"; }
+# When Wine itself fails to start (its client loses the wineserver, which
+# happens when several tests start Wine at once), the program never ran:
+# try again, up to twice, rather than fail a check the program never saw.
+wrun() {
+    _n=$1; shift
+    for _try in 1 2 3; do
+        run "$_n" $UDS_RUN "$@"
+        grep -q '^wine client error' "$T/$_n.err" 2>/dev/null || break
+    done
+    unix_text "$_n"
+}
