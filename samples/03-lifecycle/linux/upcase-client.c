@@ -144,7 +144,7 @@ int main(int argc, char **argv)
     sock = socket(AF_UNIX, SOCK_STREAM, 0);
     if (sock < 0) {
         fail("cannot create a socket for", path);
-        if (in != 0)
+        if (argc == 3)
             close(in);
         return 1;
     }
@@ -157,9 +157,7 @@ int main(int argc, char **argv)
         r = exchange(sock, in, path, name);
     /* [client-connect] */
     close(sock);
-    if (in != 0)
+    if (argc == 3)
         close(in);
-    if (fflush(stdout) != 0 && r == 0)
-        r = fail("cannot write", "standard output");
     return r;
 }

@@ -1,0 +1,307 @@
+/*
+ * upcase-server (Windows): a server with a whole life, start to stop.
+ *
+ * Each client sends some bytes, then half-closes its side; the server sends
+ * them back with the ASCII letters a-z turned into A-Z (every other byte,
+ * UTF-8 included, is left alone), then closes.  It starts safely over the
+ * socket file of a server that died, refuses to start over a live one, and
+ * stops cleanly on Ctrl+C, Ctrl+Break or the console's closing, removing
+ * its socket file.
+ *
+ * usage: upcase-server SOCKET_PATH
+ * SOCKET_PATH is a Windows path: C:\Users\me\AppData\Local\Temp\up.sock
+ */
+#include "uds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <winsock2.h>
+#include <afunix.h>
+
+#define PROG "upcase-server"
+
+/* Winsock calls leave their error in WSAGetLastError()... */
+static int fail(const char *what, const char *path)
+{
+    fprintf(stderr, PROG ": %s %s: %s\n", what, path, uds_strerror(WSAGetLastError()));
+    return 1;
+}
+
+/* ...other Win32 calls, such as those on files, in GetLastError(). */
+static int fail_file(const char *what, const char *path)
+{
+    fprintf(stderr, PROG ": %s %s: %s\n", what, path, uds_strerror((int)GetLastError()));
+    return 1;
+}
+
+/* AF_UNIX came late to Windows: where it is missing, socket() fails with
+ * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
+static int no_afunix(void)
+{
+    fprintf(stderr, PROG ": AF_UNIX is not available on this system (WSAEAFNOSUPPORT): "
+            "it needs Windows 10 version 1803 or later (it arrived in build 17063); "
+            "`sc query afunix` shows whether its driver is running\n");
+    return 1;
+}
+
+/* [claim-path] */
+/* May this server bind PATH?  Returns 0 when it may (the path is free, or
+ * was a stale socket file and has been removed), 1 when it must not start.
+ * Nothing is created before the path has been looked at.  Windows has no
+ * S_ISSOCK: a socket file is a reparse point with a tag of its own. */
+static int claim_socket_path(const char *path, const struct sockaddr_un *addr,
+                             socklen_t addr_len)
+{
+    WIN32_FIND_DATAA st;
+    HANDLE found = FindFirstFileA(path, &st);
+
+    if (found == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError(); /* Linux's ENOENT is two errors here */
+        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
+               ? 0 : fail_file("cannot inspect", path);
+    }
+    FindClose(found);
+    if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+        || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
+        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
+        return 1;
+    }
+    /* A socket file says nothing about whether a server is behind it: the
+     * only way to know is to knock.  A live server accepts (and sees a
+     * client that leaves at once); a dead one is expected to give
+     * WSAECONNREFUSED, as on Linux (not tested by the kit on Windows). */
+    SOCKET probe = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (probe == INVALID_SOCKET)
+        return WSAGetLastError() == WSAEAFNOSUPPORT ? no_afunix()
+               : fail("cannot create a socket for", path);
+    int r = connect(probe, (const struct sockaddr *)addr, addr_len);
+    int err = WSAGetLastError();
+    closesocket(probe);
+    if (r == 0) {
+        fprintf(stderr, PROG ": another server is live on %s; not starting\n", path);
+        return 1;
+    }
+    WSASetLastError(err);
+    if (err != WSAECONNREFUSED) /* we cannot tell, so we touch nothing */
+        return fail("cannot tell whether a server is live on", path);
+    /* A socket file cannot be opened like a file: DeleteFile() removes it. */
+    if (!DeleteFileA(path))
+        return fail_file("cannot remove stale socket", path);
+    printf("removed stale socket %s\n", path);
+    return 0;
+}
+/* [claim-path] */
+
+/* [stop-signals] */
+/* Windows has no signals.  A console program learns of Ctrl+C, Ctrl+Break
+ * and the closing of its console through a handler that Windows runs on a
+ * thread of its own.  The handler only records which event came; the main
+ * thread, polling in wait_for(), sees it and does the work. */
+static volatile LONG stop_signal;  /* the event + 1: CTRL_C_EVENT is 0 */
+static volatile LONG cleaned_up;   /* set by main once the file is removed */
+
+static BOOL WINAPI on_stop(DWORD event)
+{
+    InterlockedExchange(&stop_signal, (LONG)event + 1);
+    /* Windows ends the process once the handler returns (at the latest:
+     * for a closing console it does not wait for main), so give main the
+     * time to close the listener and remove the file.  Bounded: Windows
+     * also ends a handler that takes too long. */
+    for (int i = 0; i < 500 && !cleaned_up; i++)
+        Sleep(10);
+    return TRUE;
+}
+
+static void block_stop_signals(void)
+{
+    SetConsoleCtrlHandler(on_stop, TRUE);
+}
+
+static const char *stop_name(LONG sig)
+{
+    switch (sig - 1) {
+    case CTRL_C_EVENT: return "CTRL_C_EVENT";
+    case CTRL_BREAK_EVENT: return "CTRL_BREAK_EVENT";
+    case CTRL_CLOSE_EVENT: return "CTRL_CLOSE_EVENT";
+    case CTRL_LOGOFF_EVENT: return "CTRL_LOGOFF_EVENT";
+    default: return "CTRL_SHUTDOWN_EVENT";
+    }
+}
+/* [stop-signals] */
+
+/* [wait-for] */
+/* Wait until fd is ready for events.  Returns 1 when it is, 0 when a stop
+ * event came, -1 on error.  Nothing interrupts WSAPoll() from another
+ * thread, so it waits in slices of 100 ms and looks at the flag between
+ * them: a stop is seen at most 100 ms late. */
+static int wait_for(SOCKET fd, short events)
+{
+    WSAPOLLFD p = { .fd = fd, .events = events };
+
+    for (;;) {
+        if (stop_signal)
+            return 0;
+        int n = WSAPoll(&p, 1, 100);
+        if (n > 0)
+            return 1;
+        if (n < 0)
+            return -1;
+        /* 0: the slice is over; the loop looks at the flag again. */
+    }
+}
+/* [wait-for] */
+
+/* Every wait goes through wait_for(), so recv() and send() must never
+ * block: with a non-blocking socket they take what is there and return. */
+static int set_nonblocking(SOCKET fd)
+{
+    u_long on = 1;
+    return ioctlsocket(fd, FIONBIO, &on) == 0 ? 0 : -1;
+}
+
+#define STOPPED (-2)
+
+/* Serve one client: upper-case its bytes as they come, until it says it has
+ * sent everything (recv() returns 0).  Returns the byte count, -1 on an
+ * error (in WSAGetLastError()), or STOPPED when a stop event came first. */
+static long upcase(SOCKET client)
+{
+    char buf[65536];
+    long total = 0;
+
+    /* [upcase-loop] */
+    for (;;) {
+        int w = wait_for(client, POLLIN);
+        if (w <= 0)
+            return w == 0 ? STOPPED : -1;
+        long n = recv(client, buf, sizeof buf, 0);
+        if (n == 0)
+            return total; /* the client's shutdown(SD_SEND): that's all */
+        if (n < 0) {
+            if (WSAGetLastError() == WSAEWOULDBLOCK)
+                continue;
+            return -1;
+        }
+        for (long i = 0; i < n; i++)
+            if (buf[i] >= 'a' && buf[i] <= 'z')
+                buf[i] = (char)(buf[i] - 'a' + 'A');
+        /* Reply before reading more: the server holds at most one buffer,
+         * however big the file.  This cannot deadlock only because the
+         * client reads while it sends (see upcase-client). */
+        for (long off = 0; off < n;) {
+            w = wait_for(client, POLLOUT);
+            if (w <= 0)
+                return w == 0 ? STOPPED : -1;
+            /* Windows has no SIGPIPE: a client that has gone just makes
+             * send() fail (WSAECONNRESET or WSAECONNABORTED, as reported). */
+            long m = send(client, buf + off, (int)(n - off), 0);
+            if (m < 0 && WSAGetLastError() != WSAEWOULDBLOCK)
+                return -1;
+            if (m > 0)
+                off += m;
+        }
+        total += n;
+    }
+    /* [upcase-loop] */
+}
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_un addr;
+    socklen_t addr_len;
+    SOCKET listener;
+    int status = 0;
+    WSADATA wsa;
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+        return 2;
+    }
+    const char *path = argv[1];
+    if (uds_addr_path(&addr, &addr_len, path) != 0)
+        return fail("bad socket path", path);
+    /* Winsock works only after WSAStartup, which returns its error instead
+     * of leaving it in WSAGetLastError().  The early returns below skip
+     * WSACleanup: the end of the process releases Winsock anyway. */
+    int err = WSAStartup(MAKEWORD(2, 2), &wsa);
+    if (err != 0) {
+        fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
+        return 1;
+    }
+
+    /* Before the socket file exists, so that Ctrl+C cannot end the server
+     * between bind() and the code that removes the file again. */
+    block_stop_signals();
+
+    /* [server-setup] */
+    if (claim_socket_path(path, &addr, addr_len) != 0)
+        return 1;
+    listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (listener == INVALID_SOCKET) {
+        if (WSAGetLastError() == WSAEAFNOSUPPORT)
+            return no_afunix();
+        return fail("cannot create a socket for", path);
+    }
+    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
+        fail("cannot bind", path);
+        closesocket(listener);
+        return 1;
+    }
+    if (listen(listener, 8) != 0 || set_nonblocking(listener) != 0) {
+        fail("cannot listen on", path);
+        closesocket(listener);
+        DeleteFileA(path);
+        return 1;
+    }
+    /* [server-setup] */
+    printf("listening on %s\n", path);
+    fflush(stdout);
+
+    /* [accept-loop] */
+    long served = 0;
+    for (;;) {
+        int w = wait_for(listener, POLLIN);
+        if (w == 0)
+            break; /* a stop event */
+        if (w < 0) {
+            status = fail("cannot wait on", path);
+            break;
+        }
+        SOCKET client = accept(listener, NULL, NULL);
+        if (client == INVALID_SOCKET) {
+            if (WSAGetLastError() == WSAEWOULDBLOCK || WSAGetLastError() == WSAECONNRESET)
+                continue; /* the client left before we took it */
+            status = fail("cannot accept on", path);
+            break;
+        }
+        served++;
+        long n = set_nonblocking(client) == 0 ? upcase(client) : -1;
+        if (n == STOPPED)
+            printf("client %ld: cut off, the server is stopping\n", served);
+        else if (n < 0)
+            fprintf(stderr, PROG ": client %ld: %s\n", served,
+                    uds_strerror(WSAGetLastError()));
+        else
+            printf("client %ld: upcased %ld bytes\n", served, n);
+        fflush(stdout);
+        /* Closing tells the client: that's the whole reply. */
+        closesocket(client);
+    }
+    /* [accept-loop] */
+
+    /* [cleanup] */
+    closesocket(listener);
+    /* The file outlives the socket: remove it, or the next start must
+     * decide whether it is stale. */
+    DeleteFileA(path);
+    if (stop_signal)
+        printf("stopping on %s; removed %s\n", stop_name(stop_signal), path);
+    else
+        printf("stopping; removed %s\n", path);
+    /* [cleanup] */
+    fflush(stdout);
+    WSACleanup();
+    InterlockedExchange(&cleaned_up, 1); /* the console handler may return */
+    return status;
+}
