@@ -71,12 +71,10 @@ static int exchange(int sock, int in, const char *path, const char *name)
                 return fail("cannot read", name);
             if (n == 0) {
                 input_done = 1;
-                /* [half-close] */
                 /* "I have sent everything": the server's recv() returns 0,
                  * and our direction for reading stays open for the reply. */
                 if (shutdown(sock, SHUT_WR) != 0)
                     return fail("cannot shut down sending to", path);
-                /* [half-close] */
             }
             if (n > 0) {
                 out_len = (size_t)n;

@@ -91,12 +91,10 @@ static int exchange(SOCKET sock, HANDLE in, const char *path, const char *name)
                 return fail_file("cannot read", name);
             if (n == 0) {
                 input_done = 1;
-                /* [half-close] */
                 /* "I have sent everything": the server's recv() returns 0,
                  * and our direction for reading stays open for the reply. */
                 if (shutdown(sock, SD_SEND) != 0)
                     return fail("cannot shut down sending to", path);
-                /* [half-close] */
             }
             if (n > 0) {
                 out_len = (size_t)n;
