@@ -104,15 +104,17 @@ static volatile LONG cleaned_up;   /* set by main once the file is removed */
 static BOOL WINAPI on_stop(DWORD event)
 {
     InterlockedExchange(&stop_signal, (LONG)event + 1);
-    /* Windows ends the process once the handler returns (at the latest:
-     * for a closing console it does not wait for main), so give main the
-     * time to close the listener and remove the file.  Bounded: Windows
-     * also ends a handler that takes too long. */
+    /* For a closing console, Windows ends the process as soon as the
+     * handler returns (as Microsoft documents for CTRL_CLOSE_EVENT): so
+     * wait until main has closed the listener and removed the file, at
+     * most 5 s, in case main never gets there.  For Ctrl+C, returning
+     * TRUE just lets the process go on. */
     for (int i = 0; i < 500 && !cleaned_up; i++)
         Sleep(10);
     return TRUE;
 }
 
+/* Named as on Linux; here nothing is blocked, the handler is installed. */
 static void block_stop_signals(void)
 {
     SetConsoleCtrlHandler(on_stop, TRUE);
