@@ -1,0 +1,187 @@
+#!/bin/sh
+# The chapter's bench: connections per second through three ways of running
+# a command for each TCP connection, measured side by side in one run.
+#
+#   fdpass       fdpass-server + fdpass-worker, passing each connection over
+#                an AF_UNIX socket (this chapter)
+#   fork-server  the plain accept-and-fork loop (bench/fork-server.c)
+#   socat        socat TCP-LISTEN:PORT,fork,reuseaddr EXEC:/bin/true, if installed
+#
+# Each one runs /bin/true for every connection.  bench/tcp-load opens the
+# connections on 127.0.0.1, with 1 client and with 8 concurrent clients.
+# The contenders take turns round by round, so that a busy moment of the
+# machine hits all of them alike; each figure is the median of the rounds.
+#
+# It reports numbers and never fails on speed: it fails only when something
+# did not work (a contender did not start, a connection was not answered).
+#
+# usage: bench.sh [--smoke] [BUILDDIR]
+#   --smoke   tiny counts, one round: checks that the bench works, not speed
+# Environment: BENCH_COUNT (connections per run, default 3000), BENCH_ROUNDS
+# (default 3), BENCH_WARMUP (connections per contender first, default 300).
+# UDS_TOP_SRCDIR must name the top of the source tree (make bench sets it).
+
+. "$UDS_TOP_SRCDIR/tests/kit.sh"
+
+smoke=0
+if [ "${1:-}" = --smoke ]; then smoke=1; shift; fi
+B=${1:-.}
+if [ $smoke = 1 ]; then
+    count=40 rounds=1 warmup=5
+else
+    count=${BENCH_COUNT:-3000} rounds=${BENCH_ROUNDS:-3} warmup=${BENCH_WARMUP:-300}
+fi
+clients="1 8"
+cmd=/bin/true
+problems=0
+
+say() { printf 'bench: %s\n' "$*"; }
+problem() { say "$*" >&2; problems=$((problems + 1)); }
+
+# port_of NAME: the port of the readiness line "...: listening on HOST:PORT".
+port_of() { sed -n 's/.*: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/$1.out" | head -n 1; }
+
+# started NAME: wait for NAME's readiness line; say why if it never comes.
+started() {
+    eval "_pid=\$${1}_pid"
+    wait_for_line "$T/$1.out" ': listening on ' 10 "$_pid" && return 0
+    problem "$1 did not start:"; cat "$T/$1.err" >&2
+    return 1
+}
+
+contenders=""
+
+# --- fdpass: the worker first, then the server that connects to it ---------
+if [ -x "$B/linux/fdpass-worker" ] && [ -x "$B/linux/fdpass-server" ]; then
+    bg worker "$B/linux/fdpass-worker" "$T/worker.sock" "$cmd"
+    if started worker; then
+        bg fdpass "$B/linux/fdpass-server" 127.0.0.1 0 "$T/worker.sock"
+        started fdpass && contenders="$contenders fdpass"
+    fi
+else
+    problem "fdpass: not built (linux/fdpass-server, linux/fdpass-worker in $B)"
+fi
+
+# --- fork-server ---------------------------------------------------------------
+bg fork "$B/bench/fork-server" 127.0.0.1 0 "$cmd"
+started fork && contenders="$contenders fork"
+
+# --- socat: it cannot report a port it chose, so pick one below the
+# ephemeral range (where connect() takes its ports) that nobody listens on,
+# and wait until a connection gets through. ---------------------------------
+if command -v socat >/dev/null 2>&1; then
+    socat_port=""
+    for _try in 1 2 3 4 5; do
+        _p=$(( 20000 + $$ % 5000 + _try * 1009 ))
+        bg socat socat "TCP-LISTEN:$_p,bind=127.0.0.1,fork,reuseaddr" "EXEC:$cmd"
+        _end=$(( $(date +%s) + 10 ))
+        while kill -0 "$socat_pid" 2>/dev/null && [ "$(date +%s)" -le "$_end" ]; do
+            if "$B/bench/tcp-load" -e 127.0.0.1 "$_p" 1 1 >/dev/null 2>&1; then
+                socat_port=$_p; break
+            fi
+            sleep 0.02
+        done
+        [ -n "$socat_port" ] && break
+        kill "$socat_pid" 2>/dev/null
+    done
+    if [ -n "$socat_port" ]; then
+        echo "socat: listening on 127.0.0.1:$socat_port" >"$T/socat.out"
+        contenders="$contenders socat"
+    else
+        problem "socat did not start:"; cat "$T/socat.err" >&2
+    fi
+else
+    say "socat: skipped, not installed"
+fi
+
+# The kernel's count of connections dropped because a listen queue was full
+# (0 if it cannot be read).  Each one stalls a client for a second or more,
+# until the SYN or SYN-ACK is sent again: it explains many a slow figure.
+overflows() {
+    awk '$1 == "TcpExt:" { if (!n) { n = split($0, k) } else { split($0, v)
+             for (i = 2; i <= n; i++) if (k[i] == "ListenOverflows") o = v[i] } }
+         END { print o + 0 }' /proc/net/netstat 2>/dev/null || echo 0
+}
+
+# load NAME CLIENTS COUNT: one tcp-load run; the connections per second go
+# to $rate and the listen queue overflows to $dropped, or it says what went
+# wrong and fails.
+load() {
+    _port=$(port_of "$1")
+    _before=$(overflows)
+    # Generous, but bounded: a hung contender must end the bench, not hang it.
+    if timeout -k 2 600 "$B/bench/tcp-load" -e 127.0.0.1 "$_port" "$3" "$2" \
+           >"$T/load.out" 2>"$T/load.err"; then
+        rate=$(sed -n 's/.*, \([0-9.]*\) per second$/\1/p' "$T/load.out")
+        dropped=$(( $(overflows) - _before ))
+        return 0
+    fi
+    problem "$1 with $2 clients: not every connection was answered:"
+    cat "$T/load.out" "$T/load.err" >&2
+    return 1
+}
+
+for _c in $contenders; do
+    for _n in $clients; do
+        load "$_c" "$_n" "$warmup" || contenders=$(echo "$contenders" | sed "s/ $_c\$//; s/ $_c / /")
+    done
+done
+
+_round=1
+while [ $_round -le "$rounds" ]; do
+    for _c in $contenders; do
+        for _n in $clients; do
+            if load "$_c" "$_n" "$count"; then
+                echo "$rate" >>"$T/rate.$_c.$_n"
+                echo "$dropped" >>"$T/drop.$_c.$_n"
+            fi
+        done
+    done
+    _round=$((_round + 1))
+done
+
+# median NAME CLIENTS: the median of the rounds' figures, or "-".
+median() {
+    [ -s "$T/rate.$1.$2" ] || { echo -; return; }
+    sort -n "$T/rate.$1.$2" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+# total FILE: the sum of the numbers in $T/FILE, or "-".
+total() {
+    [ -s "$T/$1" ] || { echo -; return; }
+    awk '{ t += $1 } END { print t }' "$T/$1"
+}
+# ratio A B CLIENTS: A's figure over B's, or "-".
+ratio() {
+    _a=$(median "$1" "$3") _b=$(median "$2" "$3")
+    if [ "$_a" = - ] || [ "$_b" = - ]; then echo -; return; fi
+    awk -v a="$_a" -v b="$_b" 'BEGIN { printf "%.2fx\n", a / b }'
+}
+
+say "$count connections per run, median of $rounds rounds, after $warmup warm-up connections;"
+say "command $cmd, clients on 127.0.0.1; $(nproc) CPUs, $(uname -s) $(uname -r) $(uname -m), $(date -u '+%Y-%m-%d %H:%M UTC')"
+[ $smoke = 1 ] && say "smoke run: these counts are far too small for figures to mean anything"
+printf '%-28s %12s %12s\n' "connections per second" "1 client" "8 clients"
+for _c in fdpass fork socat; do
+    case $_c in
+        fdpass) _label="fdpass-server + worker" ;;
+        fork) _label="fork-server" ;;
+        socat) _label="socat ... fork EXEC" ;;
+    esac
+    printf '%-28s %12s %12s\n' "$_label" "$(median $_c 1)" "$(median $_c 8)"
+done
+printf '%-28s %12s %12s\n' "listen queue overflows"
+for _c in fdpass fork socat; do
+    printf '%-28s %12s %12s\n' "  $_c (all rounds)" "$(total drop.$_c.1)" "$(total drop.$_c.8)"
+done
+printf '%-28s %12s %12s   (target 2.0x, 2.5x)\n' "fdpass / socat" "$(ratio fdpass socat 1)" "$(ratio fdpass socat 8)"
+printf '%-28s %12s %12s   (target 1.0x, 1.0x)\n' "fdpass / fork-server" "$(ratio fdpass fork 1)" "$(ratio fdpass fork 8)"
+
+# Stop the server before its worker, so that it does not report the worker's
+# departure; kit.sh's cleanup stops the rest and removes $T.
+[ -n "${fdpass_pid:-}" ] && kill "$fdpass_pid" 2>/dev/null && wait_exit "$fdpass_pid" 5
+
+if [ $problems -gt 0 ]; then
+    say "$problems problem(s): see above" >&2
+    exit 1
+fi
+exit 0
