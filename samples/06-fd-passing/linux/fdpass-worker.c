@@ -1,0 +1,336 @@
+/*
+ * fdpass-worker (Linux): runs a command on connections that another process
+ * accepted.
+ *
+ * Listens on an AF_UNIX stream socket for one server at a time.  Each byte
+ * the server sends carries one descriptor (SCM_RIGHTS): a connection it has
+ * accepted.  For each, the worker starts COMMAND with that connection as its
+ * standard input, output and error, like inetd, and closes its own copy.
+ * When the server goes away, it waits for the next one.  SIGINT, SIGTERM or
+ * SIGHUP stop it; it removes its socket file on the way out.
+ *
+ * usage: fdpass-worker SOCKET COMMAND [ARGS...]
+ */
+#include "uds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+
+#define PROG "fdpass-worker"
+
+extern char **environ;
+
+static volatile sig_atomic_t stop_signal; /* the signal that asks us to stop */
+
+static int fail(const char *what, const char *where)
+{
+    fprintf(stderr, PROG ": %s %s: %s\n", what, where, uds_strerror(errno));
+    return 1;
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    default: return "a signal";
+    }
+}
+
+static void on_stop(int sig) { stop_signal = sig; }
+static void on_child(int sig) { (void)sig; /* only to wake ppoll() */ }
+
+/* [signals] */
+/* The stop signals and SIGCHLD stay blocked, except inside ppoll(), which
+ * unblocks them atomically while it waits.  So a signal can only arrive
+ * there: it interrupts the wait (EINTR) and the loop sees the flag at once.
+ * A flag checked before a plain poll() would leave a window in which a
+ * signal is noted and then slept through. */
+static int block_signals(sigset_t *wait_mask)
+{
+    struct sigaction sa;
+    sigset_t block;
+
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_child;
+    sigaction(SIGCHLD, &sa, NULL);
+    /* The worker never writes to a socket, but its stdout may be a pipe
+     * whose reader has gone: that is an error to report, not a death. */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGCHLD);
+    return sigprocmask(SIG_BLOCK, &block, wait_mask);
+}
+/* [signals] */
+
+/* Same rule as chapter 01: remove an old socket file, never anything else. */
+static int remove_old_socket(const char *path)
+{
+    struct stat st;
+
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : fail("cannot inspect", path);
+    if (!S_ISSOCK(st.st_mode)) {
+        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
+        return 1;
+    }
+    return unlink(path) == 0 ? 0 : fail("cannot remove old socket", path);
+}
+
+/* Close every descriptor carried by one control message. */
+static int close_fds_in(struct cmsghdr *cm)
+{
+    int n = 0;
+
+    if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+        return 0;
+    for (size_t i = 0; CMSG_LEN((i + 1) * sizeof(int)) <= cm->cmsg_len; i++) {
+        int fd;
+        memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof fd);
+        close(fd);
+        n++;
+    }
+    return n;
+}
+
+/* [recv-fd] */
+/* Receive one byte and the one descriptor it must carry.
+ * Returns 1 with *fd set; 0 when the server closed the connection; -1 on a
+ * socket error; -2 for a message that broke the rules (reported, and every
+ * descriptor it carried closed), after which the worker goes on. */
+static int recv_fd(int conn, int *fd)
+{
+    char byte;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    /* Room for exactly one descriptor, aligned as a cmsghdr must be. */
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr msg;
+    ssize_t n;
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+
+    /* MSG_CMSG_CLOEXEC: the descriptor arrives close-on-exec, so no child
+     * started before we close it (or by another thread) inherits it. */
+    do
+        n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return (int)n;
+
+    int got = -1, count = 0, unexpected = 0;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+            cm->cmsg_len == CMSG_LEN(sizeof(int)) && count == 0) {
+            memcpy(&got, CMSG_DATA(cm), sizeof got);
+            count = 1;
+        } else {
+            /* Two descriptors, a second message, or one we never asked
+             * for: close whatever it carried, or it leaks for good. */
+            count += close_fds_in(cm);
+            unexpected = 1;
+        }
+    }
+    /* MSG_CTRUNC: more came than the buffer holds.  The kernel closed what
+     * did not fit; what did fit is ours to close. */
+    if (msg.msg_flags & MSG_CTRUNC)
+        unexpected = 1;
+    if (unexpected || got < 0) {
+        if (got >= 0)
+            close(got);
+        if (msg.msg_flags & MSG_CTRUNC)
+            fprintf(stderr, PROG ": bad message from the server: more descriptors than one"
+                    " (control data truncated); closed %d, ignored\n", count);
+        else if (count == 0)
+            fprintf(stderr, PROG ": bad message from the server: a byte without a descriptor; ignored\n");
+        else
+            fprintf(stderr, PROG ": bad message from the server: %d descriptors, expected 1;"
+                    " closed them, ignored\n", count);
+        return -2;
+    }
+    *fd = got;
+    return 1;
+}
+/* [recv-fd] */
+
+/* [spawn] */
+/* Start COMMAND with the connection as descriptors 0, 1 and 2.
+ * posix_spawn() rather than fork() + exec(): glibc starts the child with
+ * clone(CLONE_VM | CLONE_VFORK), so the worker's memory is never copied,
+ * and the file actions say declaratively what the child's stdio is.  Every
+ * other descriptor of the worker is close-on-exec, so the child gets these
+ * three and nothing else. */
+static int spawn_on(int fd, char **command, const sigset_t *child_mask)
+{
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    sigset_t defaults;
+    pid_t pid;
+    int err;
+
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fd, 0);
+    posix_spawn_file_actions_adddup2(&actions, fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, fd, 2);
+
+    /* A child inherits the signal mask and ignored signals: give it the
+     * mask we had at start and the default SIGPIPE, so a command that
+     * writes to a closed connection ends as it would under a shell. */
+    posix_spawnattr_init(&attr);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attr, child_mask);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    err = posix_spawnp(&pid, command[0], &actions, &attr, command, environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    if (err != 0) {
+        errno = err;
+        return fail("cannot run", command[0]);
+    }
+    return 0;
+}
+/* [spawn] */
+
+/* [reap] */
+/* Collect every child that has ended, so none stays a zombie.  Called on
+ * each turn of the loop, not only on SIGCHLD: signals of the same kind
+ * merge, so one SIGCHLD may stand for many children. */
+static void reap_children(const char *command)
+{
+    int st;
+    pid_t pid;
+
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (WIFSIGNALED(st))
+            fprintf(stderr, PROG ": %s (pid %ld) was killed by signal %d\n",
+                    command, (long)pid, WTERMSIG(st));
+        else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+            fprintf(stderr, PROG ": %s (pid %ld) exited with status %d\n",
+                    command, (long)pid, WEXITSTATUS(st));
+    }
+}
+/* [reap] */
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_un addr;
+    socklen_t addr_len;
+    sigset_t wait_mask;
+    int listener, conn = -1;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
+        return 2;
+    }
+    const char *path = argv[1];
+    char **command = argv + 2;
+    if (uds_addr_path(&addr, &addr_len, path) != 0)
+        return fail("bad socket path", path);
+    if (block_signals(&wait_mask) != 0)
+        return fail("cannot block signals in", PROG);
+    /* Whatever descriptors we inherited from whoever started us (a shell,
+     * make, a service manager) must not reach the commands we run either.
+     * (Linux 5.11 and later; on older kernels this fails and changes nothing.) */
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+
+    /* [worker-setup] */
+    /* SOCK_CLOEXEC here and on accept: the children must not inherit the
+     * worker's sockets, or the server could never see the worker close. */
+    listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener < 0)
+        return fail("cannot create a socket for", path);
+    if (remove_old_socket(path) != 0) {
+        close(listener);
+        return 1;
+    }
+    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
+        fail("cannot bind", path);
+        close(listener);
+        return 1;
+    }
+    if (listen(listener, 8) != 0) {
+        fail("cannot listen on", path);
+        close(listener);
+        unlink(path);
+        return 1;
+    }
+    /* [worker-setup] */
+    printf(PROG ": listening on %s\n", path);
+    fflush(stdout);
+
+    /* [worker-loop] */
+    while (!stop_signal) {
+        /* One server at a time: while one is connected, the next waits
+         * in the listen backlog. */
+        struct pollfd p = { .fd = conn < 0 ? listener : conn, .events = POLLIN };
+
+        reap_children(command[0]);
+        if (ppoll(&p, 1, NULL, &wait_mask) < 0) {
+            if (errno == EINTR)
+                continue; /* a signal: the loop's test and reap see to it */
+            fail("cannot wait on", path);
+            break;
+        }
+        if (conn < 0) {
+            conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+            if (conn < 0) {
+                fail("cannot accept on", path);
+                continue;
+            }
+            printf(PROG ": server connected\n");
+            fflush(stdout);
+            continue;
+        }
+        int fd = -1, r = recv_fd(conn, &fd);
+        if (r == 1) {
+            spawn_on(fd, command, &wait_mask);
+            close(fd); /* the child has its copies; ours would keep it open */
+        } else if (r == 0 || r == -1) {
+            if (r < 0)
+                fail("cannot receive from the server on", path);
+            close(conn);
+            conn = -1;
+            printf(PROG ": server went away; waiting for the next one\n");
+            fflush(stdout);
+        }
+    }
+    /* [worker-loop] */
+
+    if (stop_signal)
+        printf(PROG ": stopping on %s\n", signal_name(stop_signal));
+    reap_children(command[0]);
+    if (conn >= 0)
+        close(conn);
+    close(listener);
+    unlink(path);
+    return stop_signal ? 0 : 1;
+}
