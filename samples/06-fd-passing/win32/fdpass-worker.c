@@ -218,6 +218,14 @@ static int recv_fd(SOCKET conn, SOCKET *fd)
         fail("bad message from the server:", "cannot rebuild the socket");
         return -2;
     }
+    /* The command gets the socket as a file handle, which only an IFS
+     * provider's sockets are; a layered provider (LSP) may not be one. */
+    if (!(info.dwServiceFlags1 & XP1_IFS_HANDLES)) {
+        fprintf(stderr, PROG ": the connection is not a file handle (its provider lacks"
+                " XP1_IFS_HANDLES), so no command can use it as stdin; closed\n");
+        closesocket(*fd);
+        return -2;
+    }
     return 1;
 }
 /* [recv-fd] */
@@ -310,6 +318,8 @@ int main(int argc, char **argv)
         }
     if (block_signals() != 0)
         return fail_sys("cannot catch console events in", PROG);
+    /* Handles the worker inherited from whoever started it need nothing
+     * here: the handle list in spawn_on() keeps them from the commands. */
 
     /* [worker-setup] */
     /* WSA_FLAG_NO_HANDLE_INHERIT here, and the handle list in spawn_on():
