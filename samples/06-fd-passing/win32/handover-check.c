@@ -1,0 +1,109 @@
+/*
+ * handover-check (Windows, a test helper for win32.test, not a sample):
+ * runs the worker's receiving side without AF_UNIX.
+ *
+ * Where AF_UNIX is missing (Debian's Wine), the hand-over can still be
+ * exercised over TCP loopback: a client connects to a listener made as the
+ * server makes it; the accepted socket is duplicated with
+ * WSADuplicateSocketW() (for this same process, the only one at hand) and
+ * its WSAPROTOCOL_INFOW sent as a frame on a second TCP connection, which
+ * stands in for the AF_UNIX one.  The worker's own recv_fd() and spawn_on()
+ * take it from there, and the client prints what COMMAND answered.
+ *
+ * usage: handover-check good|short|long|garbage COMMAND [ARGS...]
+ * good sends a proper frame; short a frame of 3 bytes; long one byte more
+ * than a WSAPROTOCOL_INFOW; garbage the right size, but nonsense.
+ */
+#define main fdpass_worker_main /* the worker's main() is not needed here */
+#include "fdpass-worker.c"
+#undef main
+
+/* A connected pair of TCP sockets on the loopback interface: listener *l,
+ * client *c and the accepted end *a.  Synchronous, as the server's are. */
+static int tcp_pair(SOCKET *l, SOCKET *c, SOCKET *a)
+{
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    *l = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+    *c = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+    if (*l == INVALID_SOCKET || *c == INVALID_SOCKET
+        || bind(*l, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(*l, 1) != 0
+        || getsockname(*l, (struct sockaddr *)&addr, &len) != 0
+        || connect(*c, (struct sockaddr *)&addr, sizeof addr) != 0)
+        return -1;
+    *a = accept(*l, NULL, NULL);
+    return *a == INVALID_SOCKET ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    static char command_line[COMMAND_LINE_MAX];
+    unsigned char frame[sizeof(WSAPROTOCOL_INFOW) + 1];
+    SOCKET l1, client, conn, l2, sender, receiver, fd;
+    size_t line_len = 0, frame_len;
+    WSADATA wsa;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: handover-check good|short|long|garbage COMMAND [ARGS...]\n");
+        return 2;
+    }
+    for (int i = 2; i < argc; i++)
+        if (append_arg(command_line, sizeof command_line, &line_len, argv[i]) != 0)
+            return 2;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0 || tcp_pair(&l1, &client, &conn) != 0
+        || tcp_pair(&l2, &sender, &receiver) != 0)
+        return fail("cannot set up", "the loopback connections");
+
+    memset(frame, 0x5a, sizeof frame);
+    if (strcmp(argv[1], "good") == 0) {
+        /* What the server's send_fd() does. */
+        if (WSADuplicateSocketW(conn, GetCurrentProcessId(), (WSAPROTOCOL_INFOW *)frame) != 0)
+            return fail("cannot duplicate", "the connection");
+        frame_len = sizeof(WSAPROTOCOL_INFOW);
+    } else if (strcmp(argv[1], "short") == 0) {
+        frame_len = 3;
+    } else if (strcmp(argv[1], "long") == 0) {
+        frame_len = sizeof frame;
+    } else {
+        frame_len = sizeof(WSAPROTOCOL_INFOW);
+    }
+    if (uds_frame_send(sender, frame, frame_len) != 0)
+        return fail("cannot send", "the frame");
+    closesocket(conn); /* as the server does: the frame stands for it now */
+
+    int r = recv_fd(receiver, &fd);
+    printf("recv_fd: %d\n", r);
+    if (r == -1)
+        printf("error: %s\n", uds_error_name(WSAGetLastError()));
+    if (r == 1) {
+        char got[4096];
+        size_t total = 0;
+        long n;
+
+        spawn_on(fd, command_line, argv[2]);
+        closesocket(fd); /* the child has its copy, if it started */
+        /* The command's answer, to its end: the client sees the end when
+         * the command exits, or at once if it never started.  Printed in
+         * brackets, so that it cannot be told apart from output the
+         * command wrote anywhere else. */
+        shutdown(client, SD_SEND);
+        while (total < sizeof got - 1
+               && (n = uds_recv_some(client, got + total, sizeof got - 1 - total)) > 0)
+            total += (size_t)n;
+        while (total > 0 && (got[total - 1] == '\n' || got[total - 1] == '\r'))
+            total--;
+        got[total] = '\0';
+        printf("client got: [%s]\n", got);
+    }
+    closesocket(client);
+    closesocket(sender);
+    closesocket(receiver);
+    closesocket(l1);
+    closesocket(l2);
+    WSACleanup();
+    return 0;
+}
