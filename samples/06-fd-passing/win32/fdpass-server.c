@@ -58,6 +58,7 @@ static const char *signal_name(DWORD event)
     }
 }
 
+/* [signals] */
 /* Runs on a thread Windows makes for the purpose: note the request and
  * wake the main thread, which waits for stop_event besides its sockets. */
 static BOOL WINAPI on_stop(DWORD event)
@@ -74,7 +75,6 @@ static BOOL WINAPI on_stop(DWORD event)
     return TRUE;
 }
 
-/* [signals] */
 /* As in the worker: console events instead of signals, and an event that
  * every wait includes, instead of ppoll()'s signal mask. */
 static int block_signals(void)

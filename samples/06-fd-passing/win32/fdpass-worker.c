@@ -65,6 +65,7 @@ static const char *signal_name(DWORD event)
     }
 }
 
+/* [signals] */
 /* Windows calls this on a thread of its own, made for the purpose, while
  * the main thread is blocked in wait_ready(): it can only note the request
  * and set the event that wait_ready() waits for besides the socket. */
@@ -83,13 +84,12 @@ static BOOL WINAPI on_stop(DWORD event)
     return TRUE;
 }
 
-/* [signals] */
 /* Windows has no signals to block.  Its counterparts of SIGINT and friends
- * are console events, delivered to a handler on a new thread; and no
- * blocking Winsock call can be interrupted from another thread the way a
- * signal interrupts ppoll().  So the worker never blocks in accept() or
- * recv(): it waits in wait_ready() for the socket or the stop event, and
- * only then makes the call, which no longer blocks. */
+ * are console events, delivered to a handler on a new thread; and Winsock
+ * has no clean way for another thread to interrupt a blocking call the way
+ * a signal interrupts ppoll().  So the worker never waits in accept() or
+ * recv() for a peer that may not come: it waits in wait_ready() for the
+ * socket or the stop event, and only then makes the call. */
 static int block_signals(void)
 {
     stop_event = CreateEventA(NULL, TRUE, FALSE, NULL);
