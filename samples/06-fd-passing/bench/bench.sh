@@ -10,15 +10,19 @@
 # Each one runs /bin/true for every connection.  bench/tcp-load opens the
 # connections on 127.0.0.1, with 1 client and with 8 concurrent clients.
 # The contenders take turns round by round, so that a busy moment of the
-# machine hits all of them alike; each figure is the median of the rounds.
+# machine hits all of them alike.  Each figure is the best of the rounds:
+# other work on the machine can only slow a run down, never speed it up, so
+# the best run is the one least disturbed.  The CPU time each contender used
+# per connection (its processes and the commands they ran, from /proc) is
+# printed too: it hardly depends on what else the machine is doing.
 #
 # It reports numbers and never fails on speed: it fails only when something
 # did not work (a contender did not start, a connection was not answered).
 #
 # usage: bench.sh [--smoke] [BUILDDIR]
 #   --smoke   tiny counts, one round: checks that the bench works, not speed
-# Environment: BENCH_COUNT (connections per run, default 3000), BENCH_ROUNDS
-# (default 3), BENCH_WARMUP (connections per contender first, default 300).
+# Environment: BENCH_COUNT (connections per run, default 2000), BENCH_ROUNDS
+# (default 5), BENCH_WARMUP (connections per contender first, default 300).
 # UDS_TOP_SRCDIR must name the top of the source tree (make bench sets it).
 
 . "$UDS_TOP_SRCDIR/tests/kit.sh"
@@ -29,7 +33,7 @@ B=${1:-.}
 if [ $smoke = 1 ]; then
     count=40 rounds=1 warmup=5
 else
-    count=${BENCH_COUNT:-3000} rounds=${BENCH_ROUNDS:-3} warmup=${BENCH_WARMUP:-300}
+    count=${BENCH_COUNT:-2000} rounds=${BENCH_ROUNDS:-5} warmup=${BENCH_WARMUP:-300}
 fi
 clients="1 8"
 cmd=/bin/true
@@ -103,17 +107,30 @@ overflows() {
          END { print o + 0 }' /proc/net/netstat 2>/dev/null || echo 0
 }
 
+# cpu NAME: clock ticks of CPU used so far by the contender's processes and
+# the children they have reaped (utime, stime, cutime, cstime of
+# /proc/PID/stat; socat's children reap the commands, socat reaps them).
+cpu() {
+    case $1 in
+        fdpass) _pids="$fdpass_pid $worker_pid" ;;
+        *) eval "_pids=\$${1}_pid" ;;
+    esac
+    for _p in $_pids; do sed 's/.*) //' "/proc/$_p/stat"; done 2>/dev/null |
+        awk '{ t += $12 + $13 + $14 + $15 } END { print t + 0 }'
+}
+
 # load NAME CLIENTS COUNT: one tcp-load run; the connections per second go
-# to $rate and the listen queue overflows to $dropped, or it says what went
-# wrong and fails.
+# to $rate, the listen queue overflows to $dropped and the CPU ticks to
+# $ticks, or it says what went wrong and fails.
 load() {
     _port=$(port_of "$1")
-    _before=$(overflows)
+    _before=$(overflows) _cpu=$(cpu "$1")
     # Generous, but bounded: a hung contender must end the bench, not hang it.
     if timeout -k 2 600 "$B/bench/tcp-load" -e 127.0.0.1 "$_port" "$3" "$2" \
            >"$T/load.out" 2>"$T/load.err"; then
         rate=$(sed -n 's/.*, \([0-9.]*\) per second$/\1/p' "$T/load.out")
         dropped=$(( $(overflows) - _before ))
+        ticks=$(( $(cpu "$1") - _cpu ))
         return 0
     fi
     problem "$1 with $2 clients: not every connection was answered:"
@@ -134,16 +151,23 @@ while [ $_round -le "$rounds" ]; do
             if load "$_c" "$_n" "$count"; then
                 echo "$rate" >>"$T/rate.$_c.$_n"
                 echo "$dropped" >>"$T/drop.$_c.$_n"
+                echo "$ticks" >>"$T/cpu.$_c.$_n"
             fi
         done
     done
     _round=$((_round + 1))
 done
 
-# median NAME CLIENTS: the median of the rounds' figures, or "-".
-median() {
+# best NAME CLIENTS: the best of the rounds' figures, or "-".
+best() {
     [ -s "$T/rate.$1.$2" ] || { echo -; return; }
-    sort -n "$T/rate.$1.$2" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+    sort -n "$T/rate.$1.$2" | tail -n 1
+}
+# cpu_per NAME CLIENTS: CPU milliseconds per connection over all rounds, or "-".
+cpu_per() {
+    [ -s "$T/cpu.$1.$2" ] || { echo -; return; }
+    awk -v hz="$(getconf CLK_TCK)" -v n="$count" \
+        '{ t += $1; r++ } END { printf "%.3f\n", t * 1000 / hz / (n * r) }' "$T/cpu.$1.$2"
 }
 # total FILE: the sum of the numbers in $T/FILE, or "-".
 total() {
@@ -152,12 +176,12 @@ total() {
 }
 # ratio A B CLIENTS: A's figure over B's, or "-".
 ratio() {
-    _a=$(median "$1" "$3") _b=$(median "$2" "$3")
+    _a=$(best "$1" "$3") _b=$(best "$2" "$3")
     if [ "$_a" = - ] || [ "$_b" = - ]; then echo -; return; fi
     awk -v a="$_a" -v b="$_b" 'BEGIN { printf "%.2fx\n", a / b }'
 }
 
-say "$count connections per run, median of $rounds rounds, after $warmup warm-up connections;"
+say "$count connections per run, best of $rounds rounds, after $warmup warm-up connections;"
 say "command $cmd, clients on 127.0.0.1; $(nproc) CPUs, $(uname -s) $(uname -r) $(uname -m), $(date -u '+%Y-%m-%d %H:%M UTC')"
 [ $smoke = 1 ] && say "smoke run: these counts are far too small for figures to mean anything"
 printf '%-28s %12s %12s\n' "connections per second" "1 client" "8 clients"
@@ -167,7 +191,11 @@ for _c in fdpass fork socat; do
         fork) _label="fork-server" ;;
         socat) _label="socat ... fork EXEC" ;;
     esac
-    printf '%-28s %12s %12s\n' "$_label" "$(median $_c 1)" "$(median $_c 8)"
+    printf '%-28s %12s %12s\n' "$_label" "$(best $_c 1)" "$(best $_c 8)"
+done
+printf '%-28s %12s %12s\n' "CPU ms per connection"
+for _c in fdpass fork socat; do
+    printf '%-28s %12s %12s\n' "  $_c" "$(cpu_per $_c 1)" "$(cpu_per $_c 8)"
 done
 printf '%-28s %12s %12s\n' "listen queue overflows"
 for _c in fdpass fork socat; do
