@@ -149,12 +149,34 @@ static int mode_bad(int s, const char *mode, int nfds)
         fprintf(stderr, PROG ": %s: cannot send: %s\n", mode, uds_strerror(err));
         status = 1;
     }
+    /* Wait for all of them at once, so that a leak costs one timeout. */
+    struct pollfd p[MAX_FDS];
+    int waiting = sent == 0 ? nfds : 0;
+    for (int i = 0; i < nfds; i++)
+        p[i] = (struct pollfd){ .fd = sent == 0 ? mine[i] : -1, .events = POLLIN };
+    while (waiting > 0) {
+        int r = poll(p, (nfds_t)nfds, TIMEOUT_MS);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        for (int i = 0; i < nfds; i++) {
+            char buf[64];
+            if (p[i].fd < 0 || !p[i].revents)
+                continue;
+            if (uds_recv_some(p[i].fd, buf, sizeof buf) != 0) {
+                fprintf(stderr, PROG ": %s: descriptor %d of %d was used (data came back)\n",
+                        mode, i + 1, nfds);
+                status = 1;
+            }
+            p[i].fd = -1;
+            waiting--;
+        }
+    }
     for (int i = 0; i < nfds; i++) {
-        char buf[64];
-        long n = sent == 0 ? read_to_end(mine[i], buf, sizeof buf) : 0;
-        if (n != 0) {
-            fprintf(stderr, PROG ": %s: descriptor %d of %d %s\n", mode, i + 1, nfds,
-                    n > 0 ? "was used (data came back)" : "was not closed (leaked?)");
+        if (p[i].fd >= 0) {
+            fprintf(stderr, PROG ": %s: descriptor %d of %d was not closed (leaked?)\n",
+                    mode, i + 1, nfds);
             status = 1;
         }
         close(mine[i]);
