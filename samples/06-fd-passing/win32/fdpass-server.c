@@ -141,8 +141,12 @@ static int listen_tcp(const char *address, const char *port, SOCKET *listeners,
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     err = getaddrinfo(wildcard(address), port, &hints, &list);
     if (err != 0) {
-        fprintf(stderr, PROG ": cannot resolve %s: %s (%s)\n",
-                address, gai_strerror(err), gai_name(err));
+        /* Windows' text ends in ".  ", which the other messages do not. */
+        char text[256];
+        snprintf(text, sizeof text, "%s", gai_strerror(err));
+        for (size_t i = strlen(text); i > 0 && (text[i - 1] == ' ' || text[i - 1] == '.'); i--)
+            text[i - 1] = '\0';
+        fprintf(stderr, PROG ": cannot resolve %s: %s (%s)\n", address, text, gai_name(err));
         return 0;
     }
     for (struct addrinfo *ai = list; ai && n < MAX_LISTENERS; ai = ai->ai_next) {
