@@ -10,9 +10,12 @@
  * stands in for the AF_UNIX one.  The worker's own recv_fd() and spawn_on()
  * take it from there, and the client prints what COMMAND answered.
  *
- * usage: handover-check good|short|long|garbage COMMAND [ARGS...]
+ * usage: handover-check good|short|long|garbage|stop COMMAND [ARGS...]
  * good sends a proper frame; short a frame of 3 bytes; long one byte more
- * than a WSAPROTOCOL_INFOW; garbage the right size, but nonsense.
+ * than a WSAPROTOCOL_INFOW; garbage the right size, but nonsense.  stop
+ * sends nothing: while wait_ready() waits, another thread calls the
+ * worker's console handler, as Windows would on Ctrl+Break (Wine without a
+ * console cannot send the event itself).
  */
 #define main fdpass_worker_main /* the worker's main() is not needed here */
 #include "fdpass-worker.c"
@@ -39,6 +42,15 @@ static int tcp_pair(SOCKET *l, SOCKET *c, SOCKET *a)
     return *a == INVALID_SOCKET ? -1 : 0;
 }
 
+/* What Windows does on Ctrl+Break: call the handler on a thread of its own. */
+static DWORD WINAPI ctrl_break_later(LPVOID unused)
+{
+    (void)unused;
+    Sleep(200); /* so that wait_ready() is waiting by then; if not, no harm */
+    on_stop(CTRL_BREAK_EVENT);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static char command_line[COMMAND_LINE_MAX];
@@ -48,7 +60,7 @@ int main(int argc, char **argv)
     WSADATA wsa;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: handover-check good|short|long|garbage COMMAND [ARGS...]\n");
+        fprintf(stderr, "usage: handover-check good|short|long|garbage|stop COMMAND [ARGS...]\n");
         return 2;
     }
     for (int i = 2; i < argc; i++)
@@ -58,6 +70,15 @@ int main(int argc, char **argv)
         || tcp_pair(&l2, &sender, &receiver) != 0)
         return fail("cannot set up", "the loopback connections");
 
+    if (block_signals() != 0)
+        return fail_sys("cannot catch console events in", "handover-check");
+    if (strcmp(argv[1], "stop") == 0) {
+        if (!CreateThread(NULL, 0, ctrl_break_later, NULL, 0, NULL))
+            return fail_sys("cannot start", "a thread");
+        int r = wait_ready(receiver);
+        printf("wait_ready: %d, stopping on %s\n", r, stop_signal ? stop_signal : "nothing");
+        return 0;
+    }
     memset(frame, 0x5a, sizeof frame);
     if (strcmp(argv[1], "good") == 0) {
         /* What the server's send_fd() does. */
@@ -75,6 +96,8 @@ int main(int argc, char **argv)
         return fail("cannot send", "the frame");
     closesocket(conn); /* as the server does: the frame stands for it now */
 
+    /* As the worker's loop: wait until the frame is there, then take it. */
+    printf("wait_ready: %d\n", wait_ready(receiver));
     int r = recv_fd(receiver, &fd);
     printf("recv_fd: %d\n", r);
     if (r == -1)
