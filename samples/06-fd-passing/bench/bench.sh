@@ -22,7 +22,8 @@
 # usage: bench.sh [--smoke] [BUILDDIR]
 #   --smoke   tiny counts, one round: checks that the bench works, not speed
 # Environment: BENCH_COUNT (connections per run, default 2000), BENCH_ROUNDS
-# (default 5), BENCH_WARMUP (connections per contender first, default 300).
+# (default 5), BENCH_WARMUP (connections per contender first, default 300),
+# BENCH_SOCAT_OPTS (added to socat's TCP-LISTEN options, e.g. ",backlog=128").
 # UDS_TOP_SRCDIR must name the top of the source tree (make bench sets it).
 
 . "$UDS_TOP_SRCDIR/tests/kit.sh"
@@ -70,17 +71,27 @@ fi
 bg fork "$B/bench/fork-server" 127.0.0.1 0 "$cmd"
 started fork && contenders="$contenders fork"
 
+# listening PORT: is anything listening on TCP port PORT (state 0A in
+# /proc/net/tcp and tcp6, port in hexadecimal)?
+listening() {
+    awk -v port="$(printf '%04X' "$1")" '$4 == "0A" && $2 ~ (":" port "$") { found = 1 }
+        END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
 # --- socat: it cannot report a port it chose, so pick one below the
 # ephemeral range (where connect() takes its ports) that nobody listens on,
-# and wait until a connection gets through. ---------------------------------
+# and wait until a connection gets through while socat is still running
+# (if it could not bind, it has exited). ------------------------------------
 if command -v socat >/dev/null 2>&1; then
     socat_port=""
     for _try in 1 2 3 4 5; do
         _p=$(( 20000 + $$ % 5000 + _try * 1009 ))
-        bg socat socat "TCP-LISTEN:$_p,bind=127.0.0.1,fork,reuseaddr" "EXEC:$cmd"
+        listening "$_p" && continue
+        bg socat socat "TCP-LISTEN:$_p,bind=127.0.0.1,fork,reuseaddr${BENCH_SOCAT_OPTS:-}" "EXEC:$cmd"
         _end=$(( $(date +%s) + 10 ))
         while kill -0 "$socat_pid" 2>/dev/null && [ "$(date +%s)" -le "$_end" ]; do
-            if "$B/bench/tcp-load" -e 127.0.0.1 "$_p" 1 1 >/dev/null 2>&1; then
+            if "$B/bench/tcp-load" -e 127.0.0.1 "$_p" 1 1 >/dev/null 2>&1 \
+               && kill -0 "$socat_pid" 2>/dev/null; then
                 socat_port=$_p; break
             fi
             sleep 0.02
@@ -189,7 +200,7 @@ for _c in fdpass fork socat; do
     case $_c in
         fdpass) _label="fdpass-server + worker" ;;
         fork) _label="fork-server" ;;
-        socat) _label="socat ... fork EXEC" ;;
+        socat) _label="socat${BENCH_SOCAT_OPTS:-} ... EXEC" ;;
     esac
     printf '%-28s %12s %12s\n' "$_label" "$(best $_c 1)" "$(best $_c 8)"
 done
