@@ -273,16 +273,21 @@ static int spawn_on(SOCKET fd, char *command_line, const char *command)
         SetLastError(err);
         return fail_sys("cannot run", command);
     }
-    /* [reap] */
-    /* Nothing to reap later: Windows keeps no zombies.  A process object
-     * lives while a handle to it is open; close ours now, and an ended
-     * child is gone. */
+    /* Our handles to the child would keep its process object alive after
+     * it ends: see reaping below. */
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess);
-    /* [reap] */
     return 0;
 }
 /* [spawn] */
+
+/* [reap] */
+/* Nothing to reap: Windows keeps no zombies.  A process object lives while
+ * a handle to it is open, and spawn_on() closes its handles as soon as the
+ * child has started, so an ended child is gone.  (The price: the worker
+ * does not learn how its commands ended; keeping the handles and waiting
+ * for them would tell, and is the counterpart of waitpid().) */
+/* [reap] */
 
 int main(int argc, char **argv)
 {
