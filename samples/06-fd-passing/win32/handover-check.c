@@ -10,12 +10,14 @@
  * stands in for the AF_UNIX one.  The worker's own recv_fd() and spawn_on()
  * take it from there, and the client prints what COMMAND answered.
  *
- * usage: handover-check good|short|long|garbage|stop COMMAND [ARGS...]
+ * usage: handover-check good|short|long|garbage|stop|apart COMMAND [ARGS...]
  * good sends a proper frame; short a frame of 3 bytes; long one byte more
  * than a WSAPROTOCOL_INFOW; garbage the right size, but nonsense.  stop
  * sends nothing: while wait_ready() waits, another thread calls the
  * worker's console handler, as Windows would on Ctrl+Break (Wine without a
- * console cannot send the event itself).
+ * console cannot send the event itself).  apart hands the connection to a
+ * second process, which runs this program as `worker-side PORT COMMAND...`:
+ * it connects back over TCP and takes the frame with the worker's code.
  */
 #define main fdpass_worker_main /* the worker's main() is not needed here */
 #include "fdpass-worker.c"
@@ -51,6 +53,115 @@ static DWORD WINAPI ctrl_break_later(LPVOID unused)
     return 0;
 }
 
+/* The command's answer, to its end: the client sees the end when the
+ * command exits, or at once if it never started.  Printed in brackets, so
+ * that it cannot be mistaken for output the command wrote anywhere else. */
+static void print_answer(SOCKET client)
+{
+    char got[4096];
+    size_t total = 0;
+    long n;
+
+    shutdown(client, SD_SEND);
+    while (total < sizeof got - 1
+           && (n = uds_recv_some(client, got + total, sizeof got - 1 - total)) > 0)
+        total += (size_t)n;
+    while (total > 0 && (got[total - 1] == '\n' || got[total - 1] == '\r'))
+        total--;
+    got[total] = '\0';
+    printf("client got: [%s]\n", got);
+}
+
+/* The other process of `apart`: connect to PORT on the loopback, then do
+ * what the worker's loop does with one frame.  Exit status 0 when the
+ * command started. */
+static int worker_side(const char *port, char **command)
+{
+    static char command_line[COMMAND_LINE_MAX];
+    struct sockaddr_in addr;
+    size_t line_len = 0;
+    SOCKET receiver, fd;
+    WSADATA wsa;
+
+    for (char **arg = command; *arg != NULL; arg++)
+        if (append_arg(command_line, sizeof command_line, &line_len, *arg) != 0)
+            return 2;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons((u_short)atoi(port));
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0 || block_signals() != 0)
+        return 1;
+    receiver = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+    if (receiver == INVALID_SOCKET || connect(receiver, (struct sockaddr *)&addr, sizeof addr) != 0)
+        return fail("worker side: cannot connect to", port);
+    if (wait_ready(receiver) != 1 || recv_fd(receiver, &fd) != 1)
+        return 1;
+    int r = spawn_on(fd, command_line, command[0]);
+    closesocket(fd);
+    closesocket(receiver);
+    return r;
+}
+
+/* `apart`: start the worker side as a process of its own, duplicate CONN
+ * for that process, as the server's send_fd() does, send the frame, and
+ * print what CLIENT gets and how the worker side ended. */
+static int apart(SOCKET client, SOCKET conn, char **command)
+{
+    static char line[COMMAND_LINE_MAX];
+    char self[MAX_PATH], port[16];
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+    size_t line_len = 0;
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    WSAPROTOCOL_INFOW info;
+    DWORD status = 1;
+
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    SOCKET l = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+    if (l == INVALID_SOCKET || bind(l, (struct sockaddr *)&addr, sizeof addr) != 0
+        || listen(l, 1) != 0 || getsockname(l, (struct sockaddr *)&addr, &len) != 0)
+        return fail("cannot listen for", "the worker side");
+    snprintf(port, sizeof port, "%u", ntohs(addr.sin_port));
+    GetModuleFileNameA(NULL, self, sizeof self);
+    append_arg(line, sizeof line, &line_len, self);
+    append_arg(line, sizeof line, &line_len, "worker-side");
+    append_arg(line, sizeof line, &line_len, port);
+    for (char **arg = command; *arg != NULL; arg++)
+        if (append_arg(line, sizeof line, &line_len, *arg) != 0)
+            return 2;
+    /* The worker side reports on our stderr, and inherits nothing else:
+     * our sockets are all WSA_FLAG_NO_HANDLE_INHERIT. */
+    HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
+    SetHandleInformation(err, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = si.hStdOutput = si.hStdError = err;
+    if (!CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+        return fail_sys("cannot start", "the worker side");
+    SOCKET sender = accept(l, NULL, NULL);
+    if (sender == INVALID_SOCKET)
+        return fail("cannot accept", "the worker side");
+    if (WSADuplicateSocketW(conn, pi.dwProcessId, &info) != 0)
+        return fail("cannot duplicate the connection for", "the worker side");
+    if (uds_frame_send(sender, &info, sizeof info) != 0)
+        return fail("cannot send to", "the worker side");
+    closesocket(conn); /* the worker side has its own copy now */
+    print_answer(client);
+    WaitForSingleObject(pi.hProcess, 20000);
+    GetExitCodeProcess(pi.hProcess, &status);
+    printf("worker side: exit %lu\n", (unsigned long)status);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    closesocket(sender);
+    closesocket(l);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static char command_line[COMMAND_LINE_MAX];
@@ -59,8 +170,10 @@ int main(int argc, char **argv)
     size_t line_len = 0, frame_len;
     WSADATA wsa;
 
+    if (argc > 3 && strcmp(argv[1], "worker-side") == 0)
+        return worker_side(argv[2], argv + 3);
     if (argc < 3) {
-        fprintf(stderr, "usage: handover-check good|short|long|garbage|stop COMMAND [ARGS...]\n");
+        fprintf(stderr, "usage: handover-check good|short|long|garbage|stop|apart COMMAND [ARGS...]\n");
         return 2;
     }
     for (int i = 2; i < argc; i++)
@@ -70,6 +183,8 @@ int main(int argc, char **argv)
         || tcp_pair(&l2, &sender, &receiver) != 0)
         return fail("cannot set up", "the loopback connections");
 
+    if (strcmp(argv[1], "apart") == 0)
+        return apart(client, conn, argv + 2);
     if (block_signals() != 0)
         return fail_sys("cannot catch console events in", "handover-check");
     if (strcmp(argv[1], "stop") == 0) {
@@ -103,24 +218,9 @@ int main(int argc, char **argv)
     if (r == -1)
         printf("error: %s\n", uds_error_name(WSAGetLastError()));
     if (r == 1) {
-        char got[4096];
-        size_t total = 0;
-        long n;
-
         spawn_on(fd, command_line, argv[2]);
         closesocket(fd); /* the child has its copy, if it started */
-        /* The command's answer, to its end: the client sees the end when
-         * the command exits, or at once if it never started.  Printed in
-         * brackets, so that it cannot be told apart from output the
-         * command wrote anywhere else. */
-        shutdown(client, SD_SEND);
-        while (total < sizeof got - 1
-               && (n = uds_recv_some(client, got + total, sizeof got - 1 - total)) > 0)
-            total += (size_t)n;
-        while (total > 0 && (got[total - 1] == '\n' || got[total - 1] == '\r'))
-            total--;
-        got[total] = '\0';
-        printf("client got: [%s]\n", got);
+        print_answer(client);
     }
     closesocket(client);
     closesocket(sender);
