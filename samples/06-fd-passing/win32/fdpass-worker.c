@@ -208,10 +208,11 @@ static int recv_fd(SOCKET conn, SOCKET *fd)
         return -2;
     }
     /* No WSA_FLAG_OVERLAPPED: the command will use this socket with plain
-     * ReadFile() and WriteFile(), which need a synchronous handle.  (The
-     * server made its listener the same way: the duplicate shares what the
-     * accepted socket is.)  WSA_FLAG_NO_HANDLE_INHERIT is the counterpart of
-     * MSG_CMSG_CLOEXEC: no child inherits it unless we say so. */
+     * ReadFile() and WriteFile(), which need a synchronous handle.  (That
+     * was settled when the server made its listener, in listen_tcp(): the
+     * duplicate shares the accepted socket.)  WSA_FLAG_NO_HANDLE_INHERIT is
+     * the counterpart of MSG_CMSG_CLOEXEC: no child inherits it unless we
+     * say so. */
     *fd = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
                      &info, 0, WSA_FLAG_NO_HANDLE_INHERIT);
     if (*fd == INVALID_SOCKET) {
