@@ -80,10 +80,17 @@ static int listen_on(const char *address, const char *port)
 
 int main(int argc, char **argv)
 {
+    char *end;
     int listener;
 
     if (argc < 4) {
         fprintf(stderr, "usage: " PROG " ADDRESS PORT COMMAND [ARGS...]\n");
+        return 2;
+    }
+    /* Checked here: getaddrinfo() would take 99999 and wrap it round. */
+    long port = strtol(argv[2], &end, 10);
+    if (*argv[2] == '\0' || *end != '\0' || port < 0 || port > 65535) {
+        fprintf(stderr, PROG ": PORT must be a number from 0 to 65535, not '%s'\n", argv[2]);
         return 2;
     }
     listener = listen_on(argv[1], argv[2]);

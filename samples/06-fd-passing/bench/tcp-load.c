@@ -169,12 +169,14 @@ int main(int argc, char **argv)
     }
     host = argv[optind];
     port = argv[optind + 1];
+    positive("PORT", port, 65535); /* getaddrinfo() would wrap 99999 round */
     count = positive("COUNT", argv[optind + 2], 100000000L);
     concurrency = positive("CONCURRENCY", argv[optind + 3], MAX_CONCURRENCY);
 
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
     err = getaddrinfo(host, port, &hints, &target);
     if (err != 0) {
         fprintf(stderr, PROG ": cannot resolve %s:%s: %s\n", host, port,
