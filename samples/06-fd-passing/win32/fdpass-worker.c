@@ -324,10 +324,10 @@ int main(int argc, char **argv)
         }
     if (block_signals() != 0)
         return fail_sys("cannot catch console events in", PROG);
-    /* Handles the worker inherited from whoever started it need nothing
-     * here: the handle list in spawn_on() keeps them from the commands. */
 
     /* [worker-setup] */
+    /* Handles the worker inherited from whoever started it need nothing
+     * here: the handle list in spawn_on() keeps them from the commands. */
     /* WSA_FLAG_NO_HANDLE_INHERIT here, and the handle list in spawn_on():
      * the children must not inherit the worker's sockets, or the server
      * could never see the worker close. */
