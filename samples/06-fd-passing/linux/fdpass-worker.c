@@ -257,12 +257,12 @@ int main(int argc, char **argv)
         return fail("bad socket path", path);
     if (block_signals(&wait_mask) != 0)
         return fail("cannot block signals in", PROG);
+
+    /* [worker-setup] */
     /* Whatever descriptors we inherited from whoever started us (a shell,
      * make, a service manager) must not reach the commands we run either.
      * (Linux 5.11 and later; on older kernels this fails and changes nothing.) */
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-
-    /* [worker-setup] */
     /* SOCK_CLOEXEC here and on accept: the children must not inherit the
      * worker's sockets, or the server could never see the worker close. */
     listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
