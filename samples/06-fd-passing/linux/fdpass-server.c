@@ -196,7 +196,9 @@ static int connect_worker(const char *path)
 /* [send-fd] */
 /* Pass one descriptor with a one-byte message.  SCM_RIGHTS must ride on at
  * least one byte of data: a stream cannot carry a message of none.
- * MSG_NOSIGNAL: a worker that died gives EPIPE, not a fatal SIGPIPE. */
+ * MSG_NOSIGNAL: a worker that died gives EPIPE, not a fatal SIGPIPE.
+ * MSG_DONTWAIT: when the worker's queue is full, EAGAIN, not a wait that
+ * no stop signal could interrupt (see send_fd_waiting()). */
 static int send_fd(int worker, int fd)
 {
     char byte = 'F';
@@ -222,11 +224,25 @@ static int send_fd(int worker, int fd)
     memcpy(CMSG_DATA(cm), &fd, sizeof fd);
 
     do
-        n = sendmsg(worker, &msg, MSG_NOSIGNAL);
+        n = sendmsg(worker, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     while (n < 0 && errno == EINTR);
     return n == 1 ? 0 : -1;
 }
 /* [send-fd] */
+
+/* The worker is slower than the clients (or stopped): wait for room in its
+ * queue, inside ppoll(), so that SIGTERM still ends the server. */
+static int send_fd_waiting(int worker, int fd, const sigset_t *wait_mask)
+{
+    while (send_fd(worker, fd) != 0) {
+        struct pollfd p = { .fd = worker, .events = POLLOUT };
+        if (errno != EAGAIN)
+            return -1;
+        if (ppoll(&p, 1, NULL, wait_mask) < 0 && stop_signal)
+            return -1;
+    }
+    return 0;
+}
 
 /* [reconnect] */
 /* The worker went away: try again after 50 ms, 100 ms, ... at most 2 s
@@ -318,7 +334,7 @@ int main(int argc, char **argv)
             worker = reconnect_worker(path, &wait_mask);
             continue;
         }
-        for (int i = 0; i < n && worker >= 0; i++) {
+        for (int i = 0; i < n && worker >= 0 && !stop_signal; i++) {
             struct sockaddr_storage peer;
             socklen_t peer_len = sizeof peer;
 
@@ -332,15 +348,16 @@ int main(int argc, char **argv)
                     fail("cannot accept on", "a listening socket");
                 continue;
             }
-            if (send_fd(worker, conn) != 0) {
+            int sent = send_fd_waiting(worker, conn, &wait_mask), err = errno;
+            close(conn); /* the worker has its own copy now, or never will */
+            if (sent != 0 && !stop_signal) {
                 fprintf(stderr, PROG ": cannot pass the connection from %s to the worker at %s: %s;"
                         " closed it\n", format_addr((struct sockaddr *)&peer, peer_len,
                                                     where, sizeof where),
-                        path, uds_strerror(errno));
+                        path, uds_strerror(err));
                 close(worker);
                 worker = reconnect_worker(path, &wait_mask);
             }
-            close(conn); /* the worker has its own copy now */
         }
     }
     /* [server-loop] */
