@@ -75,12 +75,13 @@ static int one_connection(long index)
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 
-    while (connect(fd, target->ai_addr, target->ai_addrlen) != 0) {
-        if (errno != EINTR) {
-            report(index, "cannot connect", errno);
-            close(fd);
-            return 0;
-        }
+    /* No EINTR loop: tcp-load catches no signal, and a connect() that a
+     * signal did interrupt goes on in the background, so calling it again
+     * would fail with EALREADY. */
+    if (connect(fd, target->ai_addr, target->ai_addrlen) != 0) {
+        report(index, "cannot connect", errno);
+        close(fd);
+        return 0;
     }
     if (text != NULL && uds_send_all(fd, text, strlen(text)) != 0) {
         report(index, "cannot send", errno);
