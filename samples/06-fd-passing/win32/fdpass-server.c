@@ -30,6 +30,7 @@
 
 static const char *volatile stop_signal; /* the console event that asks us to stop */
 static HANDLE stop_event;                /* set with it, to wake the main thread */
+static WSAEVENT worker_event;            /* the worker's socket: gone, or room to send */
 
 /* Winsock calls leave their error in WSAGetLastError(). */
 static int fail(const char *what, const char *where)
@@ -80,7 +81,8 @@ static BOOL WINAPI on_stop(DWORD event)
 static int block_signals(void)
 {
     stop_event = CreateEventA(NULL, TRUE, FALSE, NULL);
-    if (stop_event == NULL)
+    worker_event = WSACreateEvent();
+    if (stop_event == NULL || worker_event == WSA_INVALID_EVENT)
         return -1;
     return SetConsoleCtrlHandler(on_stop, TRUE) ? 0 : -1;
 }
@@ -217,10 +219,15 @@ static SOCKET connect_worker(const char *path, DWORD *pid)
         return INVALID_SOCKET;
     /* The id is the process at the other end of this connection, the one
      * that accepted it; afunix.sys is reported to leave the output length
-     * at 0, so only the call's result is checked (microsoft/WSL#4676). */
+     * at 0, so only the call's result is checked (microsoft/WSL#4676).
+     * Then the socket is tied to worker_event, where the loop learns that
+     * the worker went away and send_fd_waiting() that there is room again;
+     * that also makes it non-blocking, as MSG_DONTWAIT makes each of the
+     * Linux twin's sends. */
     if (connect(s, (struct sockaddr *)&addr, len) != 0
         || WSAIoctl(s, SIO_AF_UNIX_GETPEERPID, NULL, 0, &peer, sizeof peer,
-                    &got, NULL, NULL) != 0) {
+                    &got, NULL, NULL) != 0
+        || WSAEventSelect(s, worker_event, FD_READ | FD_WRITE | FD_CLOSE) != 0) {
         int err = WSAGetLastError();
         closesocket(s);
         WSASetLastError(err);
@@ -232,17 +239,52 @@ static SOCKET connect_worker(const char *path, DWORD *pid)
 /* [connect-worker] */
 
 /* [send-fd] */
-/* Pass one socket.  There is no SCM_RIGHTS: WSADuplicateSocketW() makes a
- * copy of the socket in the worker's process already, and fills in the
- * WSAPROTOCOL_INFOW the worker needs to take it up; the AF_UNIX stream
- * only carries those bytes, framed, since a stream keeps no boundaries. */
-static int send_fd(SOCKET worker, DWORD pid, SOCKET fd)
+/* Pass one socket.  There is no SCM_RIGHTS: WSADuplicateSocketW() prepares
+ * the socket for the worker's process, and fills in the WSAPROTOCOL_INFOW
+ * the worker needs to take it up; the AF_UNIX stream only carries those
+ * bytes, framed, since a stream keeps no boundaries. */
+#define FRAME_SIZE (UDS_FRAME_HEADER + sizeof(WSAPROTOCOL_INFOW))
+static int send_fd(DWORD pid, SOCKET fd, unsigned char frame[FRAME_SIZE])
 {
     WSAPROTOCOL_INFOW info;
 
     if (WSADuplicateSocketW(fd, pid, &info) != 0)
         return -1;
-    return uds_frame_send(worker, &info, sizeof info);
+    uds_frame_encode(frame, sizeof info);
+    memcpy(frame + UDS_FRAME_HEADER, &info, sizeof info);
+    return 0;
+}
+
+/* The worker is slower than the clients (or stopped): its socket does not
+ * block, so send the frame piece by piece, and wait for room, or a stop,
+ * in between.  A stop half-way leaves half a frame; the worker then sees
+ * the connection end in the middle of it, and drops it. */
+static int send_fd_waiting(SOCKET worker, DWORD pid, SOCKET fd)
+{
+    unsigned char frame[FRAME_SIZE];
+    HANDLE events[2] = { stop_event, worker_event };
+    WSANETWORKEVENTS happened;
+    size_t sent = 0;
+
+    if (send_fd(pid, fd, frame) != 0)
+        return -1;
+    while (sent < sizeof frame) {
+        long n = uds_send_some(worker, frame + sent, sizeof frame - sent);
+        if (n > 0) {
+            sent += (size_t)n;
+            continue;
+        }
+        if (WSAGetLastError() != WSAEWOULDBLOCK)
+            return -1;
+        if (WSAWaitForMultipleEvents(2, events, FALSE, WSA_INFINITE, FALSE) != WSA_WAIT_EVENT_0 + 1)
+            return -1; /* a stop */
+        if (WSAEnumNetworkEvents(worker, worker_event, &happened) == 0
+            && (happened.lNetworkEvents & FD_CLOSE)) {
+            WSASetLastError(WSAECONNRESET);
+            return -1;
+        }
+    }
+    return 0;
 }
 /* [send-fd] */
 
@@ -293,7 +335,6 @@ int main(int argc, char **argv)
     char where[NI_MAXHOST + NI_MAXSERV + 4];
     SOCKET worker;
     DWORD worker_pid = 0;
-    WSAEVENT worker_event;
     int n, status = 0;
     WSADATA wsa;
 
@@ -315,8 +356,7 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
         return 1;
     }
-    worker_event = WSACreateEvent();
-    if (block_signals() != 0 || worker_event == WSA_INVALID_EVENT)
+    if (block_signals() != 0)
         return fail("cannot catch console events in", PROG);
 
     /* First the worker: without it there is nothing to listen for. */
@@ -348,15 +388,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < n; i++)
             p[i + 1] = listener_events[i];
         /* The worker never writes: its socket turns readable only when
-         * it closes, so we notice at once, not at the next connection.
-         * Only while we wait, though: the event makes the socket
-         * non-blocking, and the frames we send it must not be cut short. */
+         * it closes, so we notice at once, not at the next connection. */
         p[n + 1] = worker_event;
-        WSAResetEvent(worker_event);
-        DWORD r = WSAEventSelect(worker, worker_event, FD_READ | FD_CLOSE) != 0
-                  ? WSA_WAIT_FAILED
-                  : WSAWaitForMultipleEvents((DWORD)n + 2, p, FALSE, WSA_INFINITE, FALSE);
-        make_blocking(worker);
+        DWORD r = WSAWaitForMultipleEvents((DWORD)n + 2, p, FALSE, WSA_INFINITE, FALSE);
         if (r == WSA_WAIT_FAILED) {
             status = fail("cannot wait on", "the listening sockets");
             break;
@@ -364,12 +398,17 @@ int main(int argc, char **argv)
         if (r == WSA_WAIT_EVENT_0)
             continue;
         if (r == WSA_WAIT_EVENT_0 + (DWORD)n + 1) {
+            WSANETWORKEVENTS happened;
+            /* Room to send (FD_WRITE) is send_fd_waiting()'s business. */
+            if (WSAEnumNetworkEvents(worker, worker_event, &happened) == 0
+                && !(happened.lNetworkEvents & (FD_READ | FD_CLOSE)))
+                continue;
             fprintf(stderr, PROG ": the worker at %s went away; reconnecting\n", path);
             closesocket(worker);
             worker = reconnect_worker(path, &worker_pid);
             continue;
         }
-        for (int i = 0; i < n && worker != INVALID_SOCKET; i++) {
+        for (int i = 0; i < n && worker != INVALID_SOCKET && !stop_signal; i++) {
             struct sockaddr_storage peer;
             socklen_t peer_len = sizeof peer;
             WSANETWORKEVENTS happened;
@@ -389,15 +428,16 @@ int main(int argc, char **argv)
             /* accept() gives the new socket its listener's event and
              * non-blocking mode; the command expects a plain socket. */
             make_blocking(conn);
-            if (send_fd(worker, worker_pid, conn) != 0) {
+            int sent = send_fd_waiting(worker, worker_pid, conn), err = WSAGetLastError();
+            closesocket(conn); /* the worker has its own copy now, or never will */
+            if (sent != 0 && !stop_signal) {
                 fprintf(stderr, PROG ": cannot pass the connection from %s to the worker at %s: %s;"
                         " closed it\n", format_addr((struct sockaddr *)&peer, peer_len,
                                                     where, sizeof where),
-                        path, uds_strerror(WSAGetLastError()));
+                        path, uds_strerror(err));
                 closesocket(worker);
                 worker = reconnect_worker(path, &worker_pid);
             }
-            closesocket(conn); /* the worker has its own copy now */
         }
     }
     /* [server-loop] */
