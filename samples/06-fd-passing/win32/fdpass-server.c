@@ -254,6 +254,7 @@ static int send_fd(DWORD pid, SOCKET fd, unsigned char frame[FRAME_SIZE])
     memcpy(frame + UDS_FRAME_HEADER, &info, sizeof info);
     return 0;
 }
+/* [send-fd] */
 
 /* The worker is slower than the clients (or stopped): its socket does not
  * block, so send the frame piece by piece, and wait for room, or a stop,
@@ -286,7 +287,6 @@ static int send_fd_waiting(SOCKET worker, DWORD pid, SOCKET fd)
     }
     return 0;
 }
-/* [send-fd] */
 
 /* [reconnect] */
 /* The worker went away: try again after 50 ms, 100 ms, ... at most 2 s
