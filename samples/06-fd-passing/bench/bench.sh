@@ -14,7 +14,10 @@
 # other work on the machine can only slow a run down, never speed it up, so
 # the best run is the one least disturbed.  The CPU time each contender used
 # per connection (its processes and the commands they ran, from /proc) is
-# printed too: it hardly depends on what else the machine is doing.
+# printed too: it hardly depends on what else the machine is doing.  So are
+# the share of time the CPUs sat idle (a contender that leaves them idle
+# with 8 clients is waiting on itself, not on the CPU) and the kernel's
+# count of listen queue overflows; both count the whole machine.
 #
 # It reports numbers and never fails on speed: it fails only when something
 # did not work (a contender did not start, a connection was not answered).
@@ -130,18 +133,25 @@ cpu() {
         awk '{ t += $12 + $13 + $14 + $15 } END { print t + 0 }'
 }
 
+# jiffies: the machine's idle and total CPU time so far, from /proc/stat.
+jiffies() {
+    awk '$1 == "cpu" { for (i = 2; i <= NF; i++) t += $i; print $5 + $6, t }' /proc/stat 2>/dev/null
+}
+
 # load NAME CLIENTS COUNT: one tcp-load run; the connections per second go
-# to $rate, the listen queue overflows to $dropped and the CPU ticks to
-# $ticks, or it says what went wrong and fails.
+# to $rate, the listen queue overflows to $dropped, the CPU ticks to $ticks
+# and the share of time the machine's CPUs sat idle to $idle; or it says
+# what went wrong and fails.
 load() {
     _port=$(port_of "$1")
-    _before=$(overflows) _cpu=$(cpu "$1")
+    _before=$(overflows) _cpu=$(cpu "$1") _j0=$(jiffies)
     # Generous, but bounded: a hung contender must end the bench, not hang it.
     if timeout -k 2 600 "$B/bench/tcp-load" -e 127.0.0.1 "$_port" "$3" "$2" \
            >"$T/load.out" 2>"$T/load.err"; then
         rate=$(sed -n 's/.*, \([0-9.]*\) per second$/\1/p' "$T/load.out")
         dropped=$(( $(overflows) - _before ))
         ticks=$(( $(cpu "$1") - _cpu ))
+        idle=$(echo "$_j0 $(jiffies)" | awk '{ t = $4 - $2; print (t > 0 ? 100 * ($3 - $1) / t : 0) }')
         return 0
     fi
     problem "$1 with $2 clients: not every connection was answered:"
@@ -163,6 +173,7 @@ while [ $_round -le "$rounds" ]; do
                 echo "$rate" >>"$T/rate.$_c.$_n"
                 echo "$dropped" >>"$T/drop.$_c.$_n"
                 echo "$ticks" >>"$T/cpu.$_c.$_n"
+                echo "$idle" >>"$T/idle.$_c.$_n"
             fi
         done
     done
@@ -179,6 +190,11 @@ cpu_per() {
     [ -s "$T/cpu.$1.$2" ] || { echo -; return; }
     awk -v hz="$(getconf CLK_TCK)" -v n="$count" \
         '{ t += $1; r++ } END { printf "%.3f\n", t * 1000 / hz / (n * r) }' "$T/cpu.$1.$2"
+}
+# mean FILE: the mean of the numbers in $T/FILE, or "-".
+mean() {
+    [ -s "$T/$1" ] || { echo -; return; }
+    awk '{ t += $1 } END { printf "%.0f\n", t / NR }' "$T/$1"
 }
 # total FILE: the sum of the numbers in $T/FILE, or "-".
 total() {
@@ -207,6 +223,10 @@ done
 printf '%-28s %12s %12s\n' "CPU ms per connection"
 for _c in fdpass fork socat; do
     printf '%-28s %12s %12s\n' "  $_c" "$(cpu_per $_c 1)" "$(cpu_per $_c 8)"
+done
+printf '%-28s %12s %12s\n' "CPUs idle (%, mean)"
+for _c in fdpass fork socat; do
+    printf '%-28s %12s %12s\n' "  $_c" "$(mean idle.$_c.1)" "$(mean idle.$_c.8)"
 done
 printf '%-28s %12s %12s\n' "listen queue overflows"
 for _c in fdpass fork socat; do
