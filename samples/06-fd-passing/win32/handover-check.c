@@ -17,7 +17,8 @@
  * worker's console handler, as Windows would on Ctrl+Break (Wine without a
  * console cannot send the event itself).  apart hands the connection to a
  * second process, which runs this program as `worker-side PORT COMMAND...`:
- * it connects back over TCP and takes the frame with the worker's code.
+ * it connects back over TCP and serves that connection with the worker's
+ * serve_server(), which ends when the one frame has been taken.
  */
 #define main fdpass_worker_main /* the worker's main() is not needed here */
 #include "fdpass-worker.c"
@@ -72,15 +73,14 @@ static void print_answer(SOCKET client)
     printf("client got: [%s]\n", got);
 }
 
-/* The other process of `apart`: connect to PORT on the loopback, then do
- * what the worker's loop does with one frame.  Exit status 0 when the
- * command started. */
+/* The other process of `apart`: connect to PORT on the loopback, and serve
+ * that connection as the worker serves a server, until it ends. */
 static int worker_side(const char *port, char **command)
 {
     static char command_line[COMMAND_LINE_MAX];
     struct sockaddr_in addr;
     size_t line_len = 0;
-    SOCKET receiver, fd;
+    SOCKET receiver;
     WSADATA wsa;
 
     for (char **arg = command; *arg != NULL; arg++)
@@ -95,12 +95,9 @@ static int worker_side(const char *port, char **command)
     receiver = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
     if (receiver == INVALID_SOCKET || connect(receiver, (struct sockaddr *)&addr, sizeof addr) != 0)
         return fail("worker side: cannot connect to", port);
-    if (wait_ready(receiver) != 1 || recv_fd(receiver, &fd) != 1)
-        return 1;
-    int r = spawn_on(fd, command_line, command[0]);
-    closesocket(fd);
+    serve_server(receiver, command_line, command[0]);
     closesocket(receiver);
-    return r;
+    return 0;
 }
 
 /* `apart`: start the worker side as a process of its own, duplicate CONN
@@ -151,13 +148,13 @@ static int apart(SOCKET client, SOCKET conn, char **command)
     if (uds_frame_send(sender, &info, sizeof info) != 0)
         return fail("cannot send to", "the worker side");
     closesocket(conn); /* the worker side has its own copy now */
+    closesocket(sender); /* one frame only: the "server" goes away */
     print_answer(client);
     WaitForSingleObject(pi.hProcess, 20000);
     GetExitCodeProcess(pi.hProcess, &status);
     printf("worker side: exit %lu\n", (unsigned long)status);
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess);
-    closesocket(sender);
     closesocket(l);
     return 0;
 }
