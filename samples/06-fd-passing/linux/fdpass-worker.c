@@ -19,17 +19,23 @@
 #include <errno.h>
 #include <signal.h>
 #include <poll.h>
+#include <pthread.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/close_range.h>
 
 #define PROG "fdpass-worker"
+#define MAX_THREADS 32 /* receiving threads: two per CPU, at most this many */
 
 extern char **environ;
 
-static volatile sig_atomic_t stop_signal; /* the signal that asks us to stop */
+/* The signal that asks us to stop.  Atomic, not just volatile sig_atomic_t:
+ * the receiving threads read it too, and C11 makes a lock-free atomic safe
+ * both in a signal handler and between threads. */
+static atomic_int stop_signal;
 
 static int fail(const char *what, const char *where)
 {
@@ -137,7 +143,7 @@ static int recv_fd(int conn, int *fd)
     msg.msg_controllen = sizeof control.buf;
 
     /* MSG_CMSG_CLOEXEC: the descriptor arrives close-on-exec, so no child
-     * started before we close it (or by another thread) inherits it. */
+     * that another thread starts before we close it inherits it. */
     do
         n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
@@ -240,12 +246,98 @@ static void reap_children(const char *command)
 }
 /* [reap] */
 
+/* What the receiving threads share: the server's connection and the rest. */
+struct server {
+    int conn;
+    char **command;
+    const sigset_t *child_mask;
+};
+
+/* [receive-loop] */
+/* Receive descriptors from the server and run the command on each, until
+ * the server goes away (or the main thread shuts the connection down to
+ * stop us).  Each receiving thread runs this loop on the same connection:
+ * one recvmsg() takes one whole message, its descriptor included, so no
+ * two threads ever get the same connection. */
+static void *receive_loop(void *arg)
+{
+    const struct server *sv = arg;
+    int fd = -1, r;
+
+    while ((r = recv_fd(sv->conn, &fd)) != 0) {
+        if (r == -1) {
+            if (!stop_signal)
+                fail("cannot receive from", "the server");
+            break;
+        }
+        if (r == 1) {
+            if (!stop_signal) /* stopping: close what is still queued */
+                spawn_on(fd, sv->command, sv->child_mask);
+            close(fd); /* the child has its copies; ours would keep it open */
+        }
+    }
+    return NULL;
+}
+/* [receive-loop] */
+
+/* [threads] */
+/* Serve one server, with two receiving threads per CPU.  Why threads:
+ * glibc's posix_spawn() suspends the calling thread until the child has
+ * called execve() (that is how it can share the worker's memory safely).
+ * With a single loop, every hand-over waits for the previous child to get
+ * a CPU and exec, and on a busy machine the CPUs sit idle meanwhile: the
+ * chapter's bench measured them idle a fifth of the time.  Two loops per
+ * CPU, so that while one waits for its child another is receiving, keep
+ * them busy.  It stays one process: one listener, one set of children. */
+static void serve_server(int conn, char **command, const sigset_t *wait_mask)
+{
+    struct server sv = { .conn = conn, .command = command, .child_mask = wait_mask };
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int wanted = cpus < 1 ? 2 : cpus > MAX_THREADS / 2 ? MAX_THREADS : 2 * (int)cpus;
+    pthread_t threads[MAX_THREADS];
+    int started = 0;
+
+    /* The threads inherit our signal mask, so the signals stay blocked in
+     * them for good: they all come to this thread, in its ppoll(). */
+    for (int i = 0; i < wanted; i++) {
+        int err = pthread_create(&threads[started], NULL, receive_loop, &sv);
+        if (err != 0) {
+            errno = err; /* fewer threads are only slower: go on with those */
+            fail("cannot start a receiving thread for", "the server");
+            break;
+        }
+        started++;
+    }
+    if (started == 0)
+        receive_loop(&sv); /* no thread at all: receive here instead */
+
+    /* This thread waits for a signal, or for the server to hang up
+     * (POLLRDHUP: not for data, which is the receiving threads' job). */
+    while (started > 0 && !stop_signal) {
+        struct pollfd p = { .fd = conn, .events = POLLRDHUP };
+
+        reap_children(command[0]);
+        if (ppoll(&p, 1, NULL, wait_mask) > 0)
+            break; /* the server hung up: the threads see the end of stream */
+        if (errno != EINTR) {
+            fail("cannot wait on", "the server's connection");
+            break;
+        }
+    }
+    /* Wake the threads out of recvmsg(): after a shutdown they still get
+     * what is queued (and close it unused when stopping), then the end. */
+    shutdown(conn, SHUT_RD);
+    for (int i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+}
+/* [threads] */
+
 int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
     socklen_t addr_len;
     sigset_t wait_mask;
-    int listener, conn = -1;
+    int listener;
 
     if (argc < 3) {
         fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
@@ -291,7 +383,7 @@ int main(int argc, char **argv)
     while (!stop_signal) {
         /* One server at a time: while one is connected, the next waits
          * in the listen backlog. */
-        struct pollfd p = { .fd = conn < 0 ? listener : conn, .events = POLLIN };
+        struct pollfd p = { .fd = listener, .events = POLLIN };
 
         reap_children(command[0]);
         if (ppoll(&p, 1, NULL, &wait_mask) < 0) {
@@ -300,25 +392,16 @@ int main(int argc, char **argv)
             fail("cannot wait on", path);
             break;
         }
+        int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
         if (conn < 0) {
-            conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-            if (conn < 0) {
-                fail("cannot accept on", path);
-                continue;
-            }
-            printf(PROG ": server connected\n");
-            fflush(stdout);
+            fail("cannot accept on", path);
             continue;
         }
-        int fd = -1, r = recv_fd(conn, &fd);
-        if (r == 1) {
-            spawn_on(fd, command, &wait_mask);
-            close(fd); /* the child has its copies; ours would keep it open */
-        } else if (r == 0 || r == -1) {
-            if (r < 0)
-                fail("cannot receive from the server on", path);
-            close(conn);
-            conn = -1;
+        printf(PROG ": server connected\n");
+        fflush(stdout);
+        serve_server(conn, command, &wait_mask);
+        close(conn);
+        if (!stop_signal) {
             printf(PROG ": server went away; waiting for the next one\n");
             fflush(stdout);
         }
@@ -328,8 +411,6 @@ int main(int argc, char **argv)
     if (stop_signal)
         printf(PROG ": stopping on %s\n", signal_name(stop_signal));
     reap_children(command[0]);
-    if (conn >= 0)
-        close(conn);
     close(listener);
     unlink(path);
     return stop_signal ? 0 : 1;
