@@ -326,7 +326,7 @@ static void receive_loop(const struct server *sv)
 /* [receive-loop] */
 
 /* [threads] */
-/* One receiving loop, where the Linux twin runs one per CPU.  There, each
+/* One receiving loop, where the Linux twin runs two per CPU.  There, each
  * recvmsg() takes a whole message, descriptor and all, so threads can share
  * the connection; here a frame takes two recv() calls (uds_frame_recv()),
  * and two threads could each take a piece of the same frame.  They would
