@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
@@ -28,7 +29,10 @@
 #define RETRY_MAX_MS 2000    /* the pause doubles up to this */
 #define RETRY_FOR_MS 10000   /* then give up after this long in all */
 
-static const char *volatile stop_signal; /* the console event that asks us to stop */
+/* The console event that asks us to stop.  Atomic, not just volatile: the
+ * console handler sets it on a thread of its own, and C11 makes only an
+ * atomic safe to share between threads. */
+static _Atomic(const char *) stop_signal;
 static HANDLE stop_event;                /* set with it, to wake the main thread */
 static WSAEVENT worker_event;            /* the worker's socket: gone, or room to send */
 

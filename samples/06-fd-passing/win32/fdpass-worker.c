@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <winsock2.h>
 #include <windows.h>
 #include <afunix.h>
@@ -27,7 +28,10 @@
 /* The longest command line CreateProcess takes, its NUL included. */
 #define COMMAND_LINE_MAX 32768
 
-static const char *volatile stop_signal; /* the console event that asks us to stop */
+/* The console event that asks us to stop.  Atomic, not just volatile: the
+ * console handler sets it on a thread of its own, and C11 makes only an
+ * atomic safe to share between threads. */
+static _Atomic(const char *) stop_signal;
 static HANDLE stop_event;                /* set with it, to wake the main thread */
 static WSAEVENT ready_event;             /* set when the socket we wait on is ready */
 
