@@ -1,0 +1,461 @@
+/*
+ * fdpass-server (Windows): accepts TCP connections and hands each one to the
+ * worker process, over an AF_UNIX socket, with WSADuplicateSocketW().
+ *
+ * Resolves ADDRESS and PORT (IPv4 and IPv6; `-`, `*`, `?`, `:` or an empty
+ * ADDRESS mean every address; PORT 0 means any free port), connects to the
+ * worker's socket, listens, and passes every accepted connection to the
+ * worker as a frame holding a WSAPROTOCOL_INFOW, then closes its own copy.
+ * If the worker goes away, it reconnects with a growing pause, and gives up
+ * after RETRY_FOR_MS.  Ctrl+C, Ctrl+Break or closing the console stop it.
+ *
+ * usage: fdpass-server ADDRESS PORT SOCKET
+ * SOCKET is a Windows path: C:\Users\me\AppData\Local\Temp\fdpass.sock
+ */
+#include "uds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdatomic.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#include <afunix.h>
+
+#define PROG "fdpass-server"
+#define MAX_LISTENERS 8
+#define RETRY_FIRST_MS 50    /* first pause before reconnecting */
+#define RETRY_MAX_MS 2000    /* the pause doubles up to this */
+#define RETRY_FOR_MS 10000   /* then give up after this long in all */
+
+/* The console event that asks us to stop.  Atomic, not just volatile: the
+ * console handler sets it on a thread of its own, and C11 makes only an
+ * atomic safe to share between threads. */
+static _Atomic(const char *) stop_signal;
+static HANDLE stop_event;                /* set with it, to wake the main thread */
+static WSAEVENT worker_event;            /* the worker's socket: gone, or room to send */
+
+/* Winsock calls leave their error in WSAGetLastError(). */
+static int fail(const char *what, const char *where)
+{
+    fprintf(stderr, PROG ": %s %s: %s\n", what, where, uds_strerror(WSAGetLastError()));
+    return 1;
+}
+
+/* AF_UNIX came late to Windows: where it is missing, socket() fails with
+ * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
+static int no_afunix(void)
+{
+    fprintf(stderr, PROG ": AF_UNIX is not available on this system (WSAEAFNOSUPPORT): "
+            "it needs Windows 10 version 1803 or later (it arrived in build 17063); "
+            "`sc query afunix` shows whether its driver is running\n");
+    return 1;
+}
+
+static const char *signal_name(DWORD event)
+{
+    switch (event) {
+    case CTRL_C_EVENT: return "CTRL_C_EVENT";
+    case CTRL_BREAK_EVENT: return "CTRL_BREAK_EVENT";
+    case CTRL_CLOSE_EVENT: return "CTRL_CLOSE_EVENT";
+    default: return NULL;
+    }
+}
+
+/* [signals] */
+/* Runs on a thread Windows makes for the purpose: note the request and
+ * wake the main thread, which waits for stop_event besides its sockets. */
+static BOOL WINAPI on_stop(DWORD event)
+{
+    const char *name = signal_name(event);
+
+    if (name == NULL)
+        return FALSE;
+    stop_signal = name;
+    SetEvent(stop_event);
+    /* After a close event Windows ends the process as soon as this returns. */
+    if (event == CTRL_CLOSE_EVENT)
+        Sleep(INFINITE);
+    return TRUE;
+}
+
+/* As in the worker: console events instead of signals, and an event that
+ * every wait includes, instead of ppoll()'s signal mask. */
+static int block_signals(void)
+{
+    stop_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    worker_event = WSACreateEvent();
+    if (stop_event == NULL || worker_event == WSA_INVALID_EVENT)
+        return -1;
+    return SetConsoleCtrlHandler(on_stop, TRUE) ? 0 : -1;
+}
+/* [signals] */
+
+/* The getaddrinfo() error names, for messages like the other errors'.
+ * On Windows they are Winsock errors under other names. */
+static const char *gai_name(int err)
+{
+    switch (err) {
+    case EAI_NONAME: return "EAI_NONAME";
+    case EAI_AGAIN: return "EAI_AGAIN";
+    case EAI_FAIL: return "EAI_FAIL";
+    case EAI_FAMILY: return "EAI_FAMILY";
+    case EAI_SERVICE: return "EAI_SERVICE";
+    case EAI_MEMORY: return "EAI_MEMORY";
+    case EAI_NODATA: return "EAI_NODATA";
+    default: return uds_error_name(err) ? uds_error_name(err) : "EAI_?";
+    }
+}
+
+/* "127.0.0.1:8080" or "[::1]:8080", for messages. */
+static char *format_addr(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap)
+{
+    char host[NI_MAXHOST], port[NI_MAXSERV];
+
+    if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        snprintf(buf, cap, "(unknown)");
+    else
+        snprintf(buf, cap, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+    return buf;
+}
+
+/* The wildcard spellings of the classic version: they mean "every address". */
+static const char *wildcard(const char *address)
+{
+    if (address[0] == '\0' || strcmp(address, "-") == 0 || strcmp(address, "*") == 0 ||
+        strcmp(address, "?") == 0 || strcmp(address, ":") == 0)
+        return NULL;
+    return address;
+}
+
+/* [listen-tcp] */
+/* Listen on every address ADDRESS resolves to.  With PORT 0 the first
+ * bind picks a free port and the others reuse it, so one number reaches
+ * them all.  Returns the number of listeners, 0 after a reported error. */
+static int listen_tcp(const char *address, const char *port, SOCKET *listeners,
+                      WSAEVENT *events)
+{
+    struct addrinfo hints, *list;
+    char where[NI_MAXHOST + NI_MAXSERV + 4];
+    int n = 0, err;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    err = getaddrinfo(wildcard(address), port, &hints, &list);
+    if (err != 0) {
+        /* Windows' text ends in ".  ", which the other messages do not. */
+        char text[256];
+        snprintf(text, sizeof text, "%s", gai_strerror(err));
+        for (size_t i = strlen(text); i > 0 && (text[i - 1] == ' ' || text[i - 1] == '.'); i--)
+            text[i - 1] = '\0';
+        fprintf(stderr, PROG ": cannot resolve %s: %s (%s)\n", address, text, gai_name(err));
+        return 0;
+    }
+    for (struct addrinfo *ai = list; ai && n < MAX_LISTENERS; ai = ai->ai_next) {
+        DWORD one = 1;
+        format_addr(ai->ai_addr, (socklen_t)ai->ai_addrlen, where, sizeof where);
+        /* WSASocketW() without WSA_FLAG_OVERLAPPED, where socket() would
+         * set it: an accepted socket takes its listener's attributes, and
+         * the command will read and write it with plain ReadFile() and
+         * WriteFile(), which need a handle without overlapped I/O.  Not
+         * inheritable, as the counterpart of close-on-exec. */
+        SOCKET s = WSASocketW(ai->ai_family, ai->ai_socktype, ai->ai_protocol,
+                              NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+        if (s == INVALID_SOCKET) {
+            fail("cannot create a socket for", where);
+            continue;
+        }
+        /* No SO_REUSEADDR: on Windows it would let another program bind
+         * the same port while we listen on it. */
+        if (ai->ai_family == AF_INET6)
+            setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&one, sizeof one);
+        if (n > 0 && atoi(port) == 0) {
+            struct sockaddr_storage first;
+            socklen_t len = sizeof first;
+            getsockname(listeners[0], (struct sockaddr *)&first, &len);
+            /* sin_port and sin6_port sit at the same offset. */
+            ((struct sockaddr_in *)ai->ai_addr)->sin_port =
+                ((struct sockaddr_in *)&first)->sin_port;
+            format_addr(ai->ai_addr, (socklen_t)ai->ai_addrlen, where, sizeof where);
+        }
+        if (bind(s, ai->ai_addr, (int)ai->ai_addrlen) != 0 || listen(s, SOMAXCONN) != 0) {
+            fail("cannot listen on", where);
+            closesocket(s);
+            continue;
+        }
+        /* Tie the listener to an event that the loop waits for.  This also
+         * makes it non-blocking: a client that resets before accept() must
+         * not leave us blocked in it. */
+        events[n] = WSACreateEvent();
+        if (events[n] == WSA_INVALID_EVENT || WSAEventSelect(s, events[n], FD_ACCEPT) != 0) {
+            fail("cannot wait for connections on", where);
+            if (events[n] != WSA_INVALID_EVENT)
+                WSACloseEvent(events[n]);
+            closesocket(s);
+            continue;
+        }
+        listeners[n++] = s;
+    }
+    freeaddrinfo(list);
+    return n;
+}
+/* [listen-tcp] */
+
+/* [connect-worker] */
+/* Connect, and learn the worker's process id: WSADuplicateSocketW() makes
+ * each socket for one process, named by its id. */
+static SOCKET connect_worker(const char *path, DWORD *pid)
+{
+    struct sockaddr_un addr;
+    socklen_t len;
+    SOCKET s;
+    ULONG peer = 0;
+    DWORD got = 0;
+
+    if (uds_addr_path(&addr, &len, path) != 0)
+        return INVALID_SOCKET;
+    s = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+    if (s == INVALID_SOCKET)
+        return INVALID_SOCKET;
+    /* The id is the process at the other end of this connection, the one
+     * that accepted it; afunix.sys is reported to leave the output length
+     * at 0, so only the call's result is checked (microsoft/WSL#4676).
+     * Then the socket is tied to worker_event, where the loop learns that
+     * the worker went away and send_fd_waiting() that there is room again;
+     * that also makes it non-blocking, as MSG_DONTWAIT makes each of the
+     * Linux twin's sends. */
+    if (connect(s, (struct sockaddr *)&addr, len) != 0
+        || WSAIoctl(s, SIO_AF_UNIX_GETPEERPID, NULL, 0, &peer, sizeof peer,
+                    &got, NULL, NULL) != 0
+        || WSAEventSelect(s, worker_event, FD_READ | FD_WRITE | FD_CLOSE) != 0) {
+        int err = WSAGetLastError();
+        closesocket(s);
+        WSASetLastError(err);
+        return INVALID_SOCKET;
+    }
+    *pid = peer;
+    return s;
+}
+/* [connect-worker] */
+
+/* [send-fd] */
+/* Pass one socket.  There is no SCM_RIGHTS: WSADuplicateSocketW() prepares
+ * the socket for the worker's process, and fills in the WSAPROTOCOL_INFOW
+ * the worker needs to take it up; the AF_UNIX stream only carries those
+ * bytes, framed, since a stream keeps no boundaries. */
+#define FRAME_SIZE (UDS_FRAME_HEADER + sizeof(WSAPROTOCOL_INFOW))
+static int send_fd(DWORD pid, SOCKET fd, unsigned char frame[FRAME_SIZE])
+{
+    WSAPROTOCOL_INFOW info;
+
+    if (WSADuplicateSocketW(fd, pid, &info) != 0)
+        return -1;
+    uds_frame_encode(frame, sizeof info);
+    memcpy(frame + UDS_FRAME_HEADER, &info, sizeof info);
+    return 0;
+}
+/* [send-fd] */
+
+/* The worker is slower than the clients (or stopped): its socket does not
+ * block, so send the frame piece by piece, and wait for room, or a stop,
+ * in between.  A stop half-way leaves half a frame; the worker then sees
+ * the connection end in the middle of it, and drops it. */
+static int send_fd_waiting(SOCKET worker, DWORD pid, SOCKET fd)
+{
+    unsigned char frame[FRAME_SIZE];
+    HANDLE events[2] = { stop_event, worker_event };
+    WSANETWORKEVENTS happened;
+    size_t sent = 0;
+
+    if (send_fd(pid, fd, frame) != 0)
+        return -1;
+    while (sent < sizeof frame) {
+        long n = uds_send_some(worker, frame + sent, sizeof frame - sent);
+        if (n > 0) {
+            sent += (size_t)n;
+            continue;
+        }
+        if (WSAGetLastError() != WSAEWOULDBLOCK)
+            return -1;
+        if (WSAWaitForMultipleEvents(2, events, FALSE, WSA_INFINITE, FALSE) != WSA_WAIT_EVENT_0 + 1)
+            return -1; /* a stop */
+        if (WSAEnumNetworkEvents(worker, worker_event, &happened) == 0
+            && (happened.lNetworkEvents & FD_CLOSE)) {
+            WSASetLastError(WSAECONNRESET);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* [reconnect] */
+/* The worker went away: try again after 50 ms, 100 ms, ... at most 2 s
+ * apart, for RETRY_FOR_MS in all.  Meanwhile nobody accepts, so new
+ * clients wait in the listen backlog instead of being turned away.
+ * The pauses wait for stop_event, so a stop still ends the wait. */
+static SOCKET reconnect_worker(const char *path, DWORD *pid)
+{
+    long pause_ms = RETRY_FIRST_MS, waited_ms = 0;
+
+    for (;;) {
+        SOCKET s = connect_worker(path, pid);
+        if (s != INVALID_SOCKET) {
+            printf(PROG ": reconnected to the worker at %s\n", path);
+            fflush(stdout);
+            return s;
+        }
+        if (waited_ms >= RETRY_FOR_MS) {
+            fprintf(stderr, PROG ": no worker at %s for %d s: %s; giving up\n",
+                    path, RETRY_FOR_MS / 1000, uds_strerror(WSAGetLastError()));
+            return INVALID_SOCKET;
+        }
+        WaitForSingleObject(stop_event, (DWORD)pause_ms);
+        if (stop_signal)
+            return INVALID_SOCKET;
+        waited_ms += pause_ms;
+        pause_ms = pause_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : pause_ms * 2;
+    }
+}
+/* [reconnect] */
+
+/* Undo what WSAEventSelect() did to a socket: no events, and blocking. */
+static void make_blocking(SOCKET s)
+{
+    u_long blocking = 0;
+
+    WSAEventSelect(s, NULL, 0);
+    ioctlsocket(s, FIONBIO, &blocking);
+}
+
+int main(int argc, char **argv)
+{
+    WSAEVENT p[MAX_LISTENERS + 2];
+    WSAEVENT listener_events[MAX_LISTENERS];
+    SOCKET listeners[MAX_LISTENERS];
+    char where[NI_MAXHOST + NI_MAXSERV + 4];
+    SOCKET worker;
+    DWORD worker_pid = 0;
+    int n, status = 0;
+    WSADATA wsa;
+
+    if (argc != 4) {
+        fprintf(stderr, "usage: " PROG " ADDRESS PORT SOCKET\n");
+        return 2;
+    }
+    const char *address = argv[1], *port = argv[2], *path = argv[3];
+    char *end;
+    long port_number = strtol(port, &end, 10);
+    if (*port == '\0' || *end != '\0' || port_number < 0 || port_number > 65535) {
+        fprintf(stderr, PROG ": PORT must be a number from 0 to 65535, not '%s'\n", port);
+        return 2;
+    }
+    /* Winsock works only after WSAStartup, which returns its error instead
+     * of leaving it in WSAGetLastError(). */
+    int err = WSAStartup(MAKEWORD(2, 2), &wsa);
+    if (err != 0) {
+        fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
+        return 1;
+    }
+    if (block_signals() != 0)
+        return fail("cannot catch console events in", PROG);
+
+    /* First the worker: without it there is nothing to listen for. */
+    worker = connect_worker(path, &worker_pid);
+    if (worker == INVALID_SOCKET) {
+        if (WSAGetLastError() == WSAEAFNOSUPPORT)
+            return no_afunix();
+        return fail("cannot connect to the worker at", path);
+    }
+    n = listen_tcp(address, port, listeners, listener_events);
+    if (n == 0) {
+        closesocket(worker);
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof ss;
+        getsockname(listeners[i], (struct sockaddr *)&ss, &len);
+        printf(PROG ": listening on %s\n",
+               format_addr((struct sockaddr *)&ss, len, where, sizeof where));
+    }
+    fflush(stdout);
+
+    /* [server-loop] */
+    while (!stop_signal && worker != INVALID_SOCKET) {
+        /* The stop event first: when several are set, the wait names the
+         * first, so a stop is never starved by a stream of clients. */
+        p[0] = stop_event;
+        for (int i = 0; i < n; i++)
+            p[i + 1] = listener_events[i];
+        /* The worker never writes: its socket turns readable only when
+         * it closes, so we notice at once, not at the next connection. */
+        p[n + 1] = worker_event;
+        DWORD r = WSAWaitForMultipleEvents((DWORD)n + 2, p, FALSE, WSA_INFINITE, FALSE);
+        if (r == WSA_WAIT_FAILED) {
+            status = fail("cannot wait on", "the listening sockets");
+            break;
+        }
+        if (r == WSA_WAIT_EVENT_0)
+            continue;
+        if (r == WSA_WAIT_EVENT_0 + (DWORD)n + 1) {
+            WSANETWORKEVENTS happened;
+            /* Room to send (FD_WRITE) is send_fd_waiting()'s business. */
+            if (WSAEnumNetworkEvents(worker, worker_event, &happened) == 0
+                && !(happened.lNetworkEvents & (FD_READ | FD_CLOSE)))
+                continue;
+            fprintf(stderr, PROG ": the worker at %s went away; reconnecting\n", path);
+            closesocket(worker);
+            worker = reconnect_worker(path, &worker_pid);
+            continue;
+        }
+        for (int i = 0; i < n && worker != INVALID_SOCKET && !stop_signal; i++) {
+            struct sockaddr_storage peer;
+            socklen_t peer_len = sizeof peer;
+            WSANETWORKEVENTS happened;
+
+            /* Which listeners have a client (this also resets the event). */
+            if (WSAEnumNetworkEvents(listeners[i], listener_events[i], &happened) != 0
+                || !(happened.lNetworkEvents & FD_ACCEPT))
+                continue;
+            SOCKET conn = accept(listeners[i], (struct sockaddr *)&peer, &peer_len);
+            if (conn == INVALID_SOCKET) {
+                /* Nothing there after all (the client gave up), or it
+                 * was aborted: neither is a reason to stop serving. */
+                if (WSAGetLastError() != WSAEWOULDBLOCK && WSAGetLastError() != WSAECONNRESET)
+                    fail("cannot accept on", "a listening socket");
+                continue;
+            }
+            /* accept() gives the new socket its listener's event and
+             * non-blocking mode; the command expects a plain socket. */
+            make_blocking(conn);
+            int sent = send_fd_waiting(worker, worker_pid, conn), err = WSAGetLastError();
+            closesocket(conn); /* the worker has its own copy now, or never will */
+            if (sent != 0 && !stop_signal) {
+                fprintf(stderr, PROG ": cannot pass the connection from %s to the worker at %s: %s;"
+                        " closed it\n", format_addr((struct sockaddr *)&peer, peer_len,
+                                                    where, sizeof where),
+                        path, uds_strerror(err));
+                closesocket(worker);
+                worker = reconnect_worker(path, &worker_pid);
+            }
+        }
+    }
+    /* [server-loop] */
+
+    if (stop_signal)
+        printf(PROG ": stopping on %s\n", stop_signal);
+    else if (worker == INVALID_SOCKET)
+        status = 1;
+    for (int i = 0; i < n; i++) {
+        closesocket(listeners[i]);
+        WSACloseEvent(listener_events[i]);
+    }
+    if (worker != INVALID_SOCKET)
+        closesocket(worker);
+    WSACleanup();
+    return status;
+}
