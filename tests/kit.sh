@@ -39,10 +39,10 @@ trap 'exit 1' INT TERM HUP
 # UDS_WRAP (say, "valgrind -q --error-exitcode=99"), when set, is put in
 # front of every compiled program that bg and run start, so CI can run the
 # scenario tests under a checker; scripts and system tools run as they are.
-_wrapper() { # _wrapper PROGRAM: sets _w to $UDS_WRAP if PROGRAM is compiled
-    _w=
+_wrapper() { # _wrapper PROGRAM: sets _kit_wrap to $UDS_WRAP if PROGRAM is compiled
+    _kit_wrap=
     if [ -n "${UDS_WRAP:-}" ] && [ -f "$1" ] && [ "$(head -c 4 "$1")" = "$(printf '\177ELF')" ]; then
-        _w=$UDS_WRAP
+        _kit_wrap=$UDS_WRAP
     fi
 }
 
@@ -51,7 +51,7 @@ _wrapper() { # _wrapper PROGRAM: sets _w to $UDS_WRAP if PROGRAM is compiled
 bg() {
     _name=$1; shift
     _wrapper "$1"
-    $_w "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
+    $_kit_wrap "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
     eval "${_name}_pid=$!"
     _bg_pids="$_bg_pids $!"
 }
@@ -92,7 +92,7 @@ wait_exit() {
 run() {
     _name=$1; shift
     _wrapper "$1"
-    timeout -k 2 "${UDS_TIMEOUT:-20}" $_w "$@" >"$T/$_name.out" 2>"$T/$_name.err" </dev/null
+    timeout -k 2 "${UDS_TIMEOUT:-20}" $_kit_wrap "$@" >"$T/$_name.out" 2>"$T/$_name.err" </dev/null
     rc=$?
 }
 
