@@ -335,7 +335,7 @@ static void receive_loop(const struct server *sv)
  * the connection; here a frame takes two recv() calls (uds_frame_recv()),
  * and two threads could each take a piece of the same frame.  They would
  * need a lock around each frame, and would then take turns anyway.  Nor
- * does the Linux reason carry over as such: posix_spawn() waits for the
+ * does the Linux reason carry over as such: vfork() waits for the
  * child's execve(), whereas CreateProcess() returns without waiting for
  * the new process to initialize (Microsoft's CreateProcess reference).
  * Whether threads would pay on Windows, the kit has not measured. */
