@@ -15,6 +15,7 @@
  * A path is a Windows path: C:\Users\me\AppData\Local\Temp\addr.sock
  */
 #include "uds.h"
+#include "address.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +25,6 @@
 #include <afunix.h>
 
 #define PROG "uds-where"
-
-/* Room for a line: two addresses of up to 108 bytes, each byte perhaps
- * shown as \xNN, and their lengths. */
-#define LINE_MAX 1024
-
-enum kind { KIND_PATH, KIND_ABSTRACT };
 
 /* Winsock calls leave their error in WSAGetLastError(). */
 static int fail(const char *what, const char *name)
@@ -64,81 +59,6 @@ static int parse_kind(const char *s, char end, enum kind *kind)
     else
         return -1;
     return 0;
-}
-
-/* [make-addr] */
-/* Fill in an address of the given kind; return its length, or 0 (with the
- * reason in errno) for a name that is empty or does not fit. */
-static socklen_t make_addr(struct sockaddr_un *addr, enum kind kind, const char *name)
-{
-    size_t n = strlen(name);
-
-    memset(addr, 0, sizeof *addr);
-    addr->sun_family = AF_UNIX;
-    if (n == 0) {
-        uds_set_error(UDS_EINVAL); /* "" would mean something else: autobind */
-        return 0;
-    }
-    if (kind == KIND_PATH) {
-        /* The path and its NUL must fit in sun_path's 108 bytes.  Cutting a
-         * long path short would bind to a file nobody asked for: refuse it. */
-        if (n + 1 > sizeof addr->sun_path) {
-            uds_set_error(UDS_ENAMETOOLONG);
-            return 0;
-        }
-        memcpy(addr->sun_path, name, n + 1);
-        return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-    }
-    /* Abstract: sun_path[0] stays NUL, the name follows, and nothing ends
-     * it: the length says where it stops, so a NUL counted at the end
-     * would be a byte of the name. */
-    if (1 + n > sizeof addr->sun_path) {
-        uds_set_error(UDS_ENAMETOOLONG);
-        return 0;
-    }
-    memcpy(addr->sun_path + 1, name, n);
-    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
-}
-/* [make-addr] */
-
-/* [where] */
-/* Describe both ends of a connected socket, as this process sees them. */
-static int where(SOCKET sock, char *line, size_t cap)
-{
-    struct sockaddr_un local, peer;
-    socklen_t local_len = sizeof local, peer_len = sizeof peer;
-    char local_text[4 * UDS_PATH_MAX + 2], peer_text[4 * UDS_PATH_MAX + 2];
-
-    /* Both calls write at most *len bytes and set *len to the address's
-     * real length: the length, not a NUL, says how much of sun_path counts. */
-    if (getsockname(sock, (struct sockaddr *)&local, &local_len) != 0 ||
-        getpeername(sock, (struct sockaddr *)&peer, &peer_len) != 0)
-        return -1;
-    snprintf(line, cap, "local %s [%u bytes], peer %s [%u bytes]",
-             uds_addr_format(&local, local_len, local_text, sizeof local_text),
-             (unsigned)local_len,
-             uds_addr_format(&peer, peer_len, peer_text, sizeof peer_text),
-             (unsigned)peer_len);
-    return 0;
-}
-/* [where] */
-
-/* Read one line, a byte at a time: lines are short, and this never reads
- * past the newline.  Returns 1 for a line, 0 when the peer closed before
- * its end, -1 on error; *got counts the bytes that did arrive. */
-static int read_line(SOCKET sock, char *buf, size_t cap, size_t *got)
-{
-    for (*got = 0; *got + 1 < cap; (*got)++) {
-        long n = uds_recv_some(sock, buf + *got, 1);
-        if (n <= 0)
-            return (int)n;
-        if (buf[*got] == '\n') {
-            buf[*got] = '\0';
-            return 1;
-        }
-    }
-    uds_set_error(UDS_EMSGSIZE);
-    return -1;
 }
 
 /* Bind the client before it connects: to the address --bind asked for
