@@ -55,6 +55,16 @@ typedef int uds_socket_t;
 #define UDS_EAFNOSUPPORT EAFNOSUPPORT
 #endif
 
+/**
+ * What a Windows program tells its user when `socket(AF_UNIX, ...)` fails
+ * with `WSAEAFNOSUPPORT`: the error's own text does not say what to do.
+ * One text for every Win32 sample (and for the tests that look for it).
+ */
+#define UDS_AFUNIX_MISSING \
+    "AF_UNIX is not available on this system (WSAEAFNOSUPPORT): it needs " \
+    "Windows 10 version 1803 (build 17134) or later; it first came in " \
+    "Insider build 17063.  `sc query afunix` shows whether its driver is running"
+
 /** @name Start-up, handles and errors
  * @{ */
 

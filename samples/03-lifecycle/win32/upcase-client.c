@@ -41,9 +41,7 @@ static int fail_file(const char *what, const char *path)
  * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
 static int no_afunix(void)
 {
-    fprintf(stderr, PROG ": AF_UNIX is not available on this system (WSAEAFNOSUPPORT): "
-            "it needs Windows 10 version 1803 or later (it arrived in build 17063); "
-            "`sc query afunix` shows whether its driver is running\n");
+    fprintf(stderr, PROG ": %s\n", UDS_AFUNIX_MISSING);
     return 1;
 }
 
