@@ -11,7 +11,9 @@
  * - failure returns -1 (or #UDS_INVALID_SOCKET) and leaves the reason where
  *   the platform keeps it (`errno` on POSIX, `WSAGetLastError()` on Windows);
  *   uds_last_error() reads it portably and uds_strerror() turns it into text;
- * - nothing prints, nothing exits, nothing allocates.
+ * - nothing exits and nothing allocates; nothing prints, except the three
+ *   reporting functions (uds_fail() and its two siblings, in uds_report.c),
+ *   which print the kit's one error line for a program and return 1.
  */
 #ifndef UDS_H
 #define UDS_H
@@ -103,6 +105,58 @@ const char *uds_error_name(int err);
 const char *uds_strerror(int err);
 
 /** @} */
+
+/** @name Reporting errors the kit's way
+ * Every program reports a failure as one line on stderr,
+ * `PROG: WHAT WHERE: text (SYMBOL)`, and exits with status 1.  These print
+ * that line and return 1, so that a program can write
+ * `return uds_fail(PROG, "cannot bind", path);`.  They never exit.
+ * @{ */
+
+/**
+ * Print `PROG: WHAT WHERE: text (SYMBOL)` for the error in uds_last_error().
+ * @return 1, the exit status for a failure
+ */
+int uds_fail(const char *prog, const char *what, const char *where);
+
+/**
+ * The same for an error code the caller has, such as Windows'
+ * `GetLastError()` after a file call, which uds_last_error() does not read.
+ * @return 1
+ */
+int uds_fail_code(const char *prog, const char *what, const char *where, int err);
+
+/**
+ * Report a failed `socket(AF_UNIX, ...)`.  When the error is
+ * #UDS_EAFNOSUPPORT (a Windows without AF_UNIX) it prints #UDS_AFUNIX_MISSING,
+ * which says what to do; otherwise `PROG: cannot create a socket for WHERE: ...`.
+ * @return 1
+ */
+int uds_fail_socket(const char *prog, const char *where);
+
+/** @} */
+
+#ifdef _WIN32
+/** @name Waking a wait from another thread (Windows)
+ * How the Win32 samples stop: a console control handler runs in a thread
+ * of its own, and nothing it can do interrupts a WSAPoll() in the main
+ * thread, except making one of the polled sockets readable.  So the program
+ * puts `pair[0]` in every WSAPoll() set, and the handler sends one byte on
+ * `pair[1]`.  (Linux programs block their stop signals and wait in ppoll(),
+ * which is the same idea done by the kernel: see chapter 03.)
+ * @{ */
+
+/**
+ * Make a connected pair of loopback TCP sockets, private to this process
+ * (never inherited by a child): `pair[0]` to wait on, `pair[1]` to send one
+ * byte on.  Loopback TCP because it exists on every Windows and under Wine;
+ * the pair never carries anything but wake-ups.
+ * @return 0, or -1 with the reason in uds_last_error().
+ */
+int uds_wake_pair(uds_socket_t pair[2]);
+
+/** @} */
+#endif
 
 /** @name Addresses
  * @{ */

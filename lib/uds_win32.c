@@ -85,3 +85,56 @@ const struct uds_error_entry uds_error_table[] = {
     E(ERROR_INVALID_NAME), E(ERROR_DIRECTORY),
     { 0, NULL }
 };
+
+int uds_wake_pair(uds_socket_t pair[2])
+{
+    struct sockaddr_in addr;
+    int len = (int)sizeof addr;
+    struct sockaddr_in mine, theirs;
+    int mine_len = (int)sizeof mine, theirs_len = (int)sizeof theirs;
+    SOCKET listener, a = INVALID_SOCKET, b = INVALID_SOCKET;
+    int err;
+
+    /* Loopback TCP, not AF_UNIX: it exists on every Windows (and under
+     * Wine), and the pair never leaves this process.  No socket here is
+     * inherited by a child process (WSA_FLAG_NO_HANDLE_INHERIT). */
+    listener = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
+                          WSA_FLAG_NO_HANDLE_INHERIT);
+    if (listener == INVALID_SOCKET)
+        return -1;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0; /* any free port */
+    if (bind(listener, (struct sockaddr *)&addr, len) != 0
+        || listen(listener, 1) != 0
+        || getsockname(listener, (struct sockaddr *)&addr, &len) != 0)
+        goto fail;
+    a = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+    if (a == INVALID_SOCKET || connect(a, (struct sockaddr *)&addr, len) != 0)
+        goto fail;
+    b = accept(listener, (struct sockaddr *)&theirs, &theirs_len);
+    if (b == INVALID_SOCKET
+        || getsockname(a, (struct sockaddr *)&mine, &mine_len) != 0)
+        goto fail;
+    /* Another local program could have connected first: accept only our
+     * own end, recognised by its port. */
+    if (theirs.sin_port != mine.sin_port) {
+        WSASetLastError(WSAECONNREFUSED);
+        goto fail;
+    }
+    closesocket(listener);
+    pair[0] = b;
+    pair[1] = a;
+    return 0;
+
+fail:
+    err = WSAGetLastError();
+    if (b != INVALID_SOCKET)
+        closesocket(b);
+    if (a != INVALID_SOCKET)
+        closesocket(a);
+    closesocket(listener);
+    WSASetLastError(err);
+    return -1;
+}

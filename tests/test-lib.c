@@ -9,6 +9,7 @@
 #include "tap.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
@@ -269,6 +270,36 @@ static void test_eintr_and_sigpipe(void)
 }
 #endif
 
+static void test_report(void)
+{
+    /* The line itself is asserted by every program's scenario tests. */
+    fprintf(stderr, "# the next two lines are expected:\n");
+    uds_set_error(UDS_EINVAL);
+    tap_ok(uds_fail("test-lib", "cannot test", "/nowhere") == 1, "uds_fail returns exit status 1");
+    uds_set_error(UDS_EAFNOSUPPORT);
+    tap_ok(uds_fail_socket("test-lib", "/nowhere") == 1, "uds_fail_socket returns exit status 1");
+}
+
+#ifdef _WIN32
+static void test_wake_pair(void)
+{
+    uds_socket_t pair[2];
+    WSAPOLLFD p;
+    char c = 0;
+
+    tap_ok(uds_wake_pair(pair) == 0, "uds_wake_pair makes a pair");
+    p.fd = pair[0];
+    p.events = POLLRDNORM;
+    p.revents = 0;
+    tap_ok(WSAPoll(&p, 1, 0) == 0, "an idle wake pair is not readable");
+    tap_ok(send(pair[1], "x", 1, 0) == 1, "one byte sent on pair[1]");
+    tap_ok(WSAPoll(&p, 1, -1) == 1 && (p.revents & POLLRDNORM), "it wakes a WSAPoll on pair[0]");
+    tap_ok(recv(pair[0], &c, 1, 0) == 1 && c == 'x', "and arrives there");
+    closesocket(pair[0]);
+    closesocket(pair[1]);
+}
+#endif
+
 int main(void)
 {
     tap_start();
@@ -279,6 +310,10 @@ int main(void)
     test_addr_format();
     test_frame_codec();
     test_io();
+    test_report();
+#ifdef _WIN32
+    test_wake_pair();
+#endif
 #ifndef _WIN32
     test_eintr_and_sigpipe();
 #endif
