@@ -3,17 +3,24 @@
  * @brief The kit's tiny helper library: what a chapter needs but is not teaching.
  *
  * One header for Linux and Windows.  The code behind it is split the way the
- * platforms are: uds_posix.c (Linux and other POSIX systems), uds_win32.c
- * (Winsock) and uds_common.c (what both share, written once on top of the
- * other two).
+ * platforms are: uds_posix.c (POSIX), uds_win32.c (Winsock) and
+ * uds_common.c (what both share, written once on top of the other two).
+ *
+ * Where it has been tried: the kit builds and tests the POSIX part on Linux
+ * (glibc) only, and the Winsock part with mingw-w64, run under Wine.  The
+ * POSIX part uses only calls of POSIX.1-2008, `MSG_NOSIGNAL` among them, so
+ * it should build on other systems that have them (the BSDs, Solaris 11.4);
+ * the kit has not tried.  On a system without `MSG_NOSIGNAL` (older macOS)
+ * it stops the build with an error that says so, rather than let SIGPIPE
+ * kill a program that believes it is protected.
  *
  * Conventions, for every function here:
  * - failure returns -1 (or #UDS_INVALID_SOCKET) and leaves the reason where
  *   the platform keeps it (`errno` on POSIX, `WSAGetLastError()` on Windows);
  *   uds_last_error() reads it portably and uds_strerror() turns it into text;
- * - nothing exits and nothing allocates; nothing prints, except the three
- *   reporting functions (uds_fail() and its two siblings, in uds_report.c),
- *   which print the kit's one error line for a program and return 1.
+ * - nothing exits and nothing allocates; nothing prints, except the
+ *   functions that report for a program (uds_fail(), its two siblings and
+ *   uds_options(), in uds_report.c), which print and return an exit status.
  */
 #ifndef UDS_H
 #define UDS_H
@@ -71,19 +78,16 @@ typedef int uds_socket_t;
  * @{ */
 
 /**
- * Prepare the socket API: WSAStartup() on Windows, nothing on POSIX.
+ * Prepare the socket API: WSAStartup() on Windows, nothing on POSIX, so
+ * that a Linux program and its Win32 twin can both call it:
+ * `if (uds_startup() != 0) return uds_fail(PROG, "cannot start", "Winsock");`
+ * (chapter 01 calls WSAStartup() itself, to show it).
  * @return 0, or -1 with the reason in uds_last_error().
  */
 int uds_startup(void);
 
 /** Undo uds_startup(): WSACleanup() on Windows, nothing on POSIX. */
 void uds_cleanup(void);
-
-/**
- * Close a socket: closesocket() on Windows, close() on POSIX.
- * @return 0, or -1 with the reason in uds_last_error().
- */
-int uds_close(uds_socket_t s);
 
 /** The last error of this thread: `errno` on POSIX, `WSAGetLastError()` on Windows. */
 int uds_last_error(void);
@@ -133,6 +137,23 @@ int uds_fail_code(const char *prog, const char *what, const char *where, int err
  * @return 1
  */
 int uds_fail_socket(const char *prog, const char *where);
+
+/**
+ * Look at a program's arguments before it uses any of them.  The kit's
+ * rule: an argument that starts with `-` is an option, never a path, a name
+ * or a message (so `prog --help` can never create a socket named `--help`;
+ * a file whose name starts with `-` is written `./-name`).  `--help` prints
+ * @p usage on stdout; any other argument starting with `-` that is not in
+ * @p known prints `PROG: unknown option ARG` and @p usage on stderr.
+ * An option's value (the word after it) is not looked at as an option
+ * unless it too starts with `-`.
+ * @param known  the options the program takes, ending with NULL; or NULL
+ * @param usage  the usage line, such as `"usage: echo-server SOCKET_PATH [COUNT]"`
+ * @return -1 when the program may go on; otherwise the exit status:
+ *         0 after `--help`, 2 after an unknown option
+ */
+int uds_options(const char *prog, int argc, char **argv,
+                const char *const *known, const char *usage);
 
 /** @} */
 
@@ -188,7 +209,12 @@ int uds_addr_abstract(struct sockaddr_un *addr, socklen_t *len,
 /**
  * Write an address in readable form into @p buf: the path of a pathname
  * address, `@name` for an abstract one (bytes outside printable ASCII as
- * `\xNN`), or `(unnamed)`.  The result is always NUL-terminated and is cut
+ * `\xNN`), or `(unnamed)`.  An unnamed socket's address is just the family
+ * on Linux; elsewhere (Windows, the BSDs) getsockname() and getpeername()
+ * may return the full length with `sun_path` all zero, as the rust socket2
+ * crate found (pull request 403): outside Linux, an all-zero `sun_path` is
+ * therefore shown as `(unnamed)` too.  (On Linux the same bytes are a
+ * valid abstract name, and are shown as one.)  The result is always NUL-terminated and is cut
  * short (ending in `...`) only when @p cap is too small.
  * @return @p buf
  */
@@ -214,7 +240,10 @@ long uds_send_some(uds_socket_t s, const void *buf, size_t len);
 long uds_recv_some(uds_socket_t s, void *buf, size_t len);
 
 /**
- * Send all @p len bytes, however many send() calls that takes.
+ * Send all @p len bytes, however many send() calls that takes.  Like
+ * uds_send_some(), it sends with `MSG_NOSIGNAL` on POSIX: a peer that has
+ * closed makes it fail with `EPIPE` instead of raising SIGPIPE, which would
+ * kill the program (Windows has no SIGPIPE).
  * @return 0, or -1 with the reason in uds_last_error().
  */
 int uds_send_all(uds_socket_t s, const void *buf, size_t len);

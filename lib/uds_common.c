@@ -79,6 +79,17 @@ char *uds_addr_format(const struct sockaddr_un *addr, socklen_t len,
         return buf;
     if (n > sizeof addr->sun_path)
         n = sizeof addr->sun_path;
+#ifndef __linux__
+    /* Outside Linux an unnamed socket may come back as the full length
+     * with sun_path all zero; on Linux that would be an abstract name. */
+    if (n > 0 && addr->sun_path[0] == '\0') {
+        size_t i = 1;
+        while (i < n && addr->sun_path[i] == '\0')
+            i++;
+        if (i == n)
+            n = 0;
+    }
+#endif
     if (n == 0) {
         snprintf(text, sizeof text, "(unnamed)");
     } else if (addr->sun_path[0] != '\0') {

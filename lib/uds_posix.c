@@ -7,6 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Without MSG_NOSIGNAL, uds_send_some() could not keep its promise that a
+ * closed peer gives EPIPE instead of a fatal SIGPIPE: say so at build time. */
+#ifndef MSG_NOSIGNAL
+#error "this system has no MSG_NOSIGNAL (POSIX.1-2008): lib/uds_posix.c needs it"
+#endif
+
 int uds_startup(void)
 {
     return 0; /* POSIX sockets need no set-up. */
@@ -14,13 +20,6 @@ int uds_startup(void)
 
 void uds_cleanup(void)
 {
-}
-
-int uds_close(uds_socket_t s)
-{
-    /* Not retried on EINTR: on Linux the descriptor is gone either way,
-     * and a retry could close one that another thread just opened. */
-    return close(s);
 }
 
 int uds_last_error(void)

@@ -8,6 +8,7 @@
 #include "uds.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int uds_fail_code(const char *prog, const char *what, const char *where, int err)
 {
@@ -33,4 +34,30 @@ int uds_fail_socket(const char *prog, const char *where)
         return 1;
     }
     return uds_fail_code(prog, "cannot create a socket for", where, err);
+}
+
+int uds_options(const char *prog, int argc, char **argv,
+                const char *const *known, const char *usage)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        int ok = 0;
+
+        if (arg[0] != '-')
+            continue;
+        if (strcmp(arg, "--help") == 0) {
+            printf("%s\n", usage);
+            return 0;
+        }
+        for (const char *const *k = known; k != NULL && *k != NULL; k++)
+            if (strcmp(arg, *k) == 0)
+                ok = 1;
+        if (!ok) {
+            /* A typing mistake such as "-h" or "--hepl" must not become
+             * the name of a socket file. */
+            fprintf(stderr, "%s: unknown option %s\n%s\n", prog, arg, usage);
+            return 2;
+        }
+    }
+    return -1;
 }

@@ -24,12 +24,6 @@ void uds_cleanup(void)
     WSACleanup();
 }
 
-int uds_close(uds_socket_t s)
-{
-    /* A SOCKET is not a C runtime file descriptor: close() would not do. */
-    return closesocket(s) == 0 ? 0 : -1;
-}
-
 int uds_last_error(void)
 {
     return WSAGetLastError();

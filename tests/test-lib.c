@@ -22,6 +22,13 @@
 
 #define OFFSET offsetof(struct sockaddr_un, sun_path)
 
+/* The library leaves closing to the programs, which show it: so here too. */
+#ifdef _WIN32
+#define close_socket(s) closesocket(s)
+#else
+#define close_socket(s) close(s)
+#endif
+
 static char *repeat(char c, size_t n)
 {
     char *s = malloc(n + 1);
@@ -113,6 +120,25 @@ static void test_addr_format(void)
            "an abstract name prints with @ and escaped bytes: %s", buf);
     tap_ok(strcmp(uds_addr_format(&a, (socklen_t)OFFSET, buf, sizeof buf), "(unnamed)") == 0,
            "an address of only the family prints as (unnamed)");
+    /* An unnamed socket as Windows and the BSDs may return it: the full
+     * length, sun_path all zero (rust socket2 pull request 403).  On Linux
+     * those bytes are an abstract name of 107 NULs, and print as one. */
+    {
+        char big[4 * sizeof a.sun_path + 2];
+        memset(&a, 0, sizeof a);
+        a.sun_family = AF_UNIX;
+#ifdef __linux__
+        tap_ok(strncmp(uds_addr_format(&a, (socklen_t)sizeof a, big, sizeof big), "@\\x00\\x00", 9) == 0
+               && strlen(big) == 1 + 4 * (sizeof a.sun_path - 1),
+               "Linux: an all-zero sun_path of full length is an abstract name of NULs");
+#else
+        tap_ok(strcmp(uds_addr_format(&a, (socklen_t)sizeof a, big, sizeof big), "(unnamed)") == 0,
+               "outside Linux: an all-zero sun_path of full length prints as (unnamed): %s", big);
+#endif
+        a.sun_path[sizeof a.sun_path - 1] = 'x';
+        tap_ok(strncmp(uds_addr_format(&a, (socklen_t)sizeof a, big, sizeof big), "@\\x00", 5) == 0,
+               "one non-zero byte after the leading NUL makes it an abstract name again");
+    }
     uds_addr_path(&a, &len, "/a/very/long/path/name.sock");
     tap_ok(strcmp(uds_addr_format(&a, len, buf, 12), "/a/very/...") == 0,
            "a too-small buffer gets a shortened text ending in ...: %s", buf);
@@ -201,24 +227,24 @@ static void test_io(void)
 
     /* A header cut short, then the peer closes: not a clean end. */
     uds_send_all(sv[0], "\0\0", 2);
-    uds_close(sv[0]);
+    close_socket(sv[0]);
     tap_ok(uds_frame_recv(sv[1], buf, sizeof buf, &len) == -1 && uds_last_error() == UDS_ECONNRESET,
            "a peer that closes inside a frame header gives ECONNRESET");
     tap_ok(uds_frame_recv(sv[1], buf, sizeof buf, &len) == 0,
            "after that, end of stream is a clean 0");
-    tap_ok(uds_close(sv[1]) == 0, "uds_close closes");
+    close_socket(sv[1]);
 
     if (make_pair(sv) == 0) {
         uds_frame_encode((unsigned char *)buf, 10);
         uds_send_all(sv[0], buf, UDS_FRAME_HEADER);
         uds_send_all(sv[0], "12345", 5);
-        uds_close(sv[0]);
+        close_socket(sv[0]);
         tap_ok(uds_frame_recv(sv[1], buf, sizeof buf, &len) == -1 &&
                uds_last_error() == UDS_ECONNRESET,
                "a peer that closes inside a payload gives ECONNRESET");
         tap_ok(uds_recv_exact(sv[1], buf, 4, &got) == 0 && got == 0,
                "uds_recv_exact reports end of stream as 0 with 0 bytes");
-        uds_close(sv[1]);
+        close_socket(sv[1]);
     }
     free(big);
 }
@@ -260,13 +286,13 @@ static void test_eintr_and_sigpipe(void)
            "uds_recv_some retries after EINTR (%d signals) and gets the byte", (int)alarms);
 
     /* With the peer gone, send must fail with EPIPE and not kill us. */
-    uds_close(sv[1]);
+    close_socket(sv[1]);
     signal(SIGPIPE, SIG_DFL);
     tap_ok(uds_send_some(sv[0], "x", 1) == -1 && uds_last_error() == EPIPE,
            "uds_send_some to a closed peer gives EPIPE, not SIGPIPE");
     tap_ok(uds_send_all(sv[0], "xyz", 3) == -1 && uds_last_error() == EPIPE,
            "uds_send_all to a closed peer gives EPIPE");
-    uds_close(sv[0]);
+    close_socket(sv[0]);
 }
 #endif
 
@@ -278,6 +304,21 @@ static void test_report(void)
     tap_ok(uds_fail("test-lib", "cannot test", "/nowhere") == 1, "uds_fail returns exit status 1");
     uds_set_error(UDS_EAFNOSUPPORT);
     tap_ok(uds_fail_socket("test-lib", "/nowhere") == 1, "uds_fail_socket returns exit status 1");
+
+    /* uds_options(): --help prints on stdout (the programs' tests check it). */
+    {
+        char *plain[] = { "test-lib", "/tmp/x.sock", "3", NULL };
+        char *known[] = { "test-lib", "path", "x", "--bind", "path:y", NULL };
+        char *unknown[] = { "test-lib", "-h", NULL };
+        const char *const options[] = { "--bind", NULL };
+        tap_ok(uds_options("test-lib", 3, plain, NULL, "usage: test-lib") == -1,
+               "uds_options: no option, go on");
+        tap_ok(uds_options("test-lib", 5, known, options, "usage: test-lib") == -1,
+               "uds_options: a known option, go on");
+        fprintf(stderr, "# and these two:\n");
+        tap_ok(uds_options("test-lib", 2, unknown, options, "usage: test-lib") == 2,
+               "uds_options: an unknown option is a usage error (2)");
+    }
 }
 
 #ifdef _WIN32
