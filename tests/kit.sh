@@ -137,3 +137,20 @@ wrun() {
     done
     unix_text "$_n"
 }
+
+# option_rule NAME PROGRAM USAGE_LINE [ARGS...]: the kit's rule for an
+# argument that starts with "-" (docs/authoring.md): `PROGRAM ARGS --help`
+# prints USAGE_LINE on stdout and exits 0; `PROGRAM ARGS -x` is a usage
+# error (exit 2) that names the option; neither leaves a file named after
+# the option in the working directory.  Runs with $option_run (default
+# run; wrun for a Windows program).
+option_rule() {
+    _on=$1 _op=$2 _ou=$3; shift 3
+    ${option_run:-run} "$_on-h" "$_op" "$@" --help
+    check "$_on $* --help: the usage line on stdout, exit 0" \
+        eval 'status 0 && same "$T/$_on-h.out" "$_ou"'
+    ${option_run:-run} "$_on-x" "$_op" "$@" -x
+    check "$_on $* -x: unknown option, usage error (exit 2)" \
+        eval 'status 2 && has_text "$T/$_on-x.err" "$_on: unknown option -x"'
+    check "$_on $*: no file named --help or -x was made" test ! -e ./--help -a ! -e ./-x
+}

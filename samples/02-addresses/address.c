@@ -70,6 +70,28 @@ int where(uds_socket_t sock, char *line, size_t cap)
 }
 /* [where] */
 
+/* Report a failed bind() or connect() to ADDR, shown as SHOWN; returns 1.
+ * Microsoft's 2017 announcement of AF_UNIX on Windows said it accepts
+ * abstract names, but reports since say bind() and connect() refuse them
+ * with WSAEINVAL (chapter 02 names them): on Windows the line says so. */
+int fail_addr(const char *prog, const char *what,
+              const struct sockaddr_un *addr, const char *shown)
+{
+    int err = uds_last_error();
+
+#ifdef _WIN32
+    if (addr->sun_path[0] == '\0' && err == WSAEINVAL) {
+        fprintf(stderr, "%s: %s %s: %s; abstract names are reported not to "
+                "work on Windows (microsoft/WSL issue 4240): use a path\n",
+                prog, what, shown, uds_strerror(err));
+        return 1;
+    }
+#else
+    (void)addr;
+#endif
+    return uds_fail_code(prog, what, shown, err);
+}
+
 /* Read one line, a byte at a time: lines are short, and this never reads
  * past the newline.  Returns 1 for a line, 0 when the peer closed before
  * its end, -1 on error; *got counts the bytes that did arrive. */

@@ -15,27 +15,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define PROG "addr-server"
-
-static int fail(const char *what, const char *name)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, name, uds_strerror(errno));
-    return 1;
-}
+#define USAGE "usage: " PROG " path|abstract NAME [COUNT]"
 
 /* One client: its line in, ours out.  Returns 0, or 1 after saying why not. */
 static int serve(int client, long number)
 {
-    char theirs[LINE_MAX], ours[LINE_MAX + 16];
+    char theirs[ADDR_LINE_MAX], ours[ADDR_LINE_MAX + 16];
     size_t got;
 
     if (where(client, ours, sizeof ours) != 0) {
         fprintf(stderr, PROG ": client %ld: cannot get its addresses: %s\n",
-                number, uds_strerror(errno));
+                number, uds_strerror(uds_last_error()));
         return 1;
     }
     int r = read_line(client, theirs, sizeof theirs, &got);
@@ -44,7 +38,7 @@ static int serve(int client, long number)
             fprintf(stderr, PROG ": client %ld: closed the connection after %zu bytes of its line\n",
                     number, got);
         else
-            fprintf(stderr, PROG ": client %ld: %s\n", number, uds_strerror(errno));
+            fprintf(stderr, PROG ": client %ld: %s\n", number, uds_strerror(uds_last_error()));
         return 1;
     }
     printf("client %ld sees: %s\n", number, theirs);
@@ -53,7 +47,7 @@ static int serve(int client, long number)
     size_t len = strlen(ours);
     ours[len++] = '\n';
     if (uds_send_all(client, ours, len) != 0) {
-        fprintf(stderr, PROG ": client %ld: %s\n", number, uds_strerror(errno));
+        fprintf(stderr, PROG ": client %ld: %s\n", number, uds_strerror(uds_last_error()));
         return 1;
     }
     return 0;
@@ -68,9 +62,13 @@ int main(int argc, char **argv)
     int listener;
     int status = 0;
 
+    /* An argument starting with - is an option, never a name: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc < 3 || argc > 4 ||
         (strcmp(argv[1], "path") != 0 && strcmp(argv[1], "abstract") != 0)) {
-        fprintf(stderr, "usage: " PROG " path|abstract NAME [COUNT]\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     if (argc == 4) {
@@ -84,19 +82,23 @@ int main(int argc, char **argv)
     kind = strcmp(argv[1], "path") == 0 ? KIND_PATH : KIND_ABSTRACT;
     const char *name = argv[2];
     /* In messages, an abstract name is shown as `ss` shows it: after an @. */
-    char shown[LINE_MAX];
+    char shown[ADDR_LINE_MAX];
     snprintf(shown, sizeof shown, "%s%s", kind == KIND_ABSTRACT ? "@" : "", name);
+    /* Winsock must be started before any socket call (and before
+     * make_addr(), which sets its error); on Linux this does nothing. */
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
     addr_len = make_addr(&addr, kind, name);
     if (addr_len == 0)
-        return fail("bad address", shown);
+        return uds_fail(PROG, "bad address", shown);
 
     listener = socket(AF_UNIX, SOCK_STREAM, 0);
     if (listener < 0)
-        return fail("cannot create a socket for", shown);
+        return uds_fail_socket(PROG, shown);
     /* EADDRINUSE: the name is taken.  An abstract name is taken only while
      * a socket holds it; a path, by any file there, even a dead socket's. */
     if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        fail("cannot bind", shown);
+        fail_addr(PROG, "cannot bind", &addr, shown);
         close(listener);
         return 1;
     }
@@ -109,7 +111,7 @@ int main(int argc, char **argv)
     }
     /* [socket-file] */
     if (listen(listener, 8) != 0) {
-        fail("cannot listen on", shown);
+        uds_fail(PROG, "cannot listen on", shown);
         close(listener);
         if (kind == KIND_PATH)
             unlink(name);
@@ -121,7 +123,7 @@ int main(int argc, char **argv)
     for (long served = 1; count < 0 || served <= count; served++) {
         int client = accept(listener, NULL, NULL);
         if (client < 0) {
-            status = fail("cannot accept on", shown);
+            status = uds_fail(PROG, "cannot accept on", shown);
             break;
         }
         /* A client that goes wrong is reported; the server goes on. */
@@ -136,6 +138,7 @@ int main(int argc, char **argv)
     if (kind == KIND_PATH)
         unlink(name);
     /* [cleanup] */
+    uds_cleanup();
     printf("done with %s\n", shown);
     return status;
 }

@@ -16,36 +16,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <winsock2.h>
 #include <afunix.h>
 
 #define PROG "addr-server"
-
-/* Winsock calls leave their error in WSAGetLastError(). */
-static int fail(const char *what, const char *name)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, name, uds_strerror(WSAGetLastError()));
-    return 1;
-}
-
-/* AF_UNIX came late to Windows: where it is missing, socket() fails with
- * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
-static int no_afunix(void)
-{
-    fprintf(stderr, PROG ": %s\n", UDS_AFUNIX_MISSING);
-    return 1;
-}
+#define USAGE "usage: " PROG " path|abstract NAME [COUNT]"
 
 /* One client: its line in, ours out.  Returns 0, or 1 after saying why not. */
 static int serve(SOCKET client, long number)
 {
-    char theirs[LINE_MAX], ours[LINE_MAX + 16];
+    char theirs[ADDR_LINE_MAX], ours[ADDR_LINE_MAX + 16];
     size_t got;
 
     if (where(client, ours, sizeof ours) != 0) {
         fprintf(stderr, PROG ": client %ld: cannot get its addresses: %s\n",
-                number, uds_strerror(WSAGetLastError()));
+                number, uds_strerror(uds_last_error()));
         return 1;
     }
     int r = read_line(client, theirs, sizeof theirs, &got);
@@ -55,7 +40,7 @@ static int serve(SOCKET client, long number)
                     number, got);
         else
             fprintf(stderr, PROG ": client %ld: %s\n", number,
-                    uds_strerror(WSAGetLastError()));
+                    uds_strerror(uds_last_error()));
         return 1;
     }
     printf("client %ld sees: %s\n", number, theirs);
@@ -65,7 +50,7 @@ static int serve(SOCKET client, long number)
     ours[len++] = '\n';
     if (uds_send_all(client, ours, len) != 0) {
         fprintf(stderr, PROG ": client %ld: %s\n", number,
-                uds_strerror(WSAGetLastError()));
+                uds_strerror(uds_last_error()));
         return 1;
     }
     return 0;
@@ -79,11 +64,14 @@ int main(int argc, char **argv)
     long count = -1;
     SOCKET listener;
     int status = 0;
-    WSADATA wsa;
 
+    /* An argument starting with - is an option, never a name: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc < 3 || argc > 4 ||
         (strcmp(argv[1], "path") != 0 && strcmp(argv[1], "abstract") != 0)) {
-        fprintf(stderr, "usage: " PROG " path|abstract NAME [COUNT]\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     if (argc == 4) {
@@ -97,31 +85,23 @@ int main(int argc, char **argv)
     kind = strcmp(argv[1], "path") == 0 ? KIND_PATH : KIND_ABSTRACT;
     const char *name = argv[2];
     /* In messages, an abstract name is shown as `ss` shows it: after an @. */
-    char shown[LINE_MAX];
+    char shown[ADDR_LINE_MAX];
     snprintf(shown, sizeof shown, "%s%s", kind == KIND_ABSTRACT ? "@" : "", name);
-    /* Winsock works only after WSAStartup, which returns its error instead
-     * of leaving it in WSAGetLastError(); make_addr() sets that too.  The
-     * early returns below skip WSACleanup: the end of the process releases
-     * Winsock anyway. */
-    int err = WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (err != 0) {
-        fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
-        return 1;
-    }
+    /* Winsock must be started before any socket call (and before
+     * make_addr(), which sets its error); on Linux this does nothing. */
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
     addr_len = make_addr(&addr, kind, name);
     if (addr_len == 0)
-        return fail("bad address", shown);
+        return uds_fail(PROG, "bad address", shown);
 
     listener = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (listener == INVALID_SOCKET) {
-        if (WSAGetLastError() == WSAEAFNOSUPPORT)
-            return no_afunix();
-        return fail("cannot create a socket for", shown);
-    }
+    if (listener == INVALID_SOCKET)
+        return uds_fail_socket(PROG, shown);
     /* EADDRINUSE: the name is taken.  An abstract name is taken only while
      * a socket holds it; a path, by any file there, even a dead socket's. */
     if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        fail("cannot bind", shown);
+        fail_addr(PROG, "cannot bind", &addr, shown);
         closesocket(listener);
         return 1;
     }
@@ -141,7 +121,7 @@ int main(int argc, char **argv)
     }
     /* [socket-file] */
     if (listen(listener, 8) != 0) {
-        fail("cannot listen on", shown);
+        uds_fail(PROG, "cannot listen on", shown);
         closesocket(listener);
         if (kind == KIND_PATH)
             DeleteFileA(name);
@@ -153,7 +133,7 @@ int main(int argc, char **argv)
     for (long served = 1; count < 0 || served <= count; served++) {
         SOCKET client = accept(listener, NULL, NULL);
         if (client == INVALID_SOCKET) {
-            status = fail("cannot accept on", shown);
+            status = uds_fail(PROG, "cannot accept on", shown);
             break;
         }
         /* A client that goes wrong is reported; the server goes on. */
@@ -168,7 +148,7 @@ int main(int argc, char **argv)
     if (kind == KIND_PATH)
         DeleteFileA(name);
     /* [cleanup] */
-    WSACleanup();
+    uds_cleanup();
     printf("done with %s\n", shown);
     return status;
 }

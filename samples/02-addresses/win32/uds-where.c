@@ -20,30 +20,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <winsock2.h>
 #include <afunix.h>
 
 #define PROG "uds-where"
 
-/* Winsock calls leave their error in WSAGetLastError(). */
-static int fail(const char *what, const char *name)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, name, uds_strerror(WSAGetLastError()));
-    return 1;
-}
-
-/* AF_UNIX came late to Windows: where it is missing, socket() fails with
- * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
-static int no_afunix(void)
-{
-    fprintf(stderr, PROG ": %s\n", UDS_AFUNIX_MISSING);
-    return 1;
-}
+#define USAGE "usage: " PROG " path|abstract NAME [--bind path|abstract:NAME | --autobind]"
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: " PROG " path|abstract NAME [--bind path|abstract:NAME | --autobind]\n");
+    fprintf(stderr, "%s\n", USAGE);
     return 2;
 }
 
@@ -73,7 +59,7 @@ static int bind_client(SOCKET sock, const struct sockaddr_un *addr, socklen_t le
     if (len == 0)
         return 0; /* no --bind: the client stays unnamed */
     if (bind(sock, (const struct sockaddr *)addr, len) != 0)
-        return fail("cannot bind", shown);
+        return fail_addr(PROG, "cannot bind", addr, shown);
     return 0;
 }
 
@@ -85,8 +71,12 @@ int main(int argc, char **argv)
     const char *bind_opt = NULL, *client_path = NULL;
     int autobind = 0;
     SOCKET sock;
-    WSADATA wsa;
 
+    /* An argument starting with - is an option, never a name: only these. */
+    static const char *const options[] = { "--bind", "--autobind", NULL };
+    int opt = uds_options(PROG, argc, argv, options, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc < 3 || argc > 5 || parse_kind(argv[1], '\0', &kind) != 0)
         return usage();
     if (argc == 4 && strcmp(argv[3], "--autobind") == 0) {
@@ -103,37 +93,29 @@ int main(int argc, char **argv)
         client_path = strchr(bind_opt, ':') + 1;
     const char *name = argv[2];
     /* In messages, an abstract name is shown as `ss` shows it: after an @. */
-    char shown[LINE_MAX];
+    char shown[ADDR_LINE_MAX];
     snprintf(shown, sizeof shown, "%s%s", kind == KIND_ABSTRACT ? "@" : "", name);
-    /* Winsock works only after WSAStartup, which returns its error instead
-     * of leaving it in WSAGetLastError(); make_addr() sets that too.  The
-     * early returns below skip WSACleanup: the end of the process releases
-     * Winsock anyway. */
-    int err = WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (err != 0) {
-        fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
-        return 1;
-    }
+    /* Winsock must be started before any socket call (and before
+     * make_addr(), which sets its error); on Linux this does nothing. */
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
     addr_len = make_addr(&addr, kind, name);
     if (addr_len == 0)
-        return fail("bad address", shown);
+        return uds_fail(PROG, "bad address", shown);
     /* --bind's name is checked too, before anything is created. */
-    char client_shown[LINE_MAX] = "";
+    char client_shown[ADDR_LINE_MAX] = "";
     if (bind_opt != NULL) {
         const char *client_name = strchr(bind_opt, ':') + 1;
         snprintf(client_shown, sizeof client_shown, "%s%s",
                  bind_kind == KIND_ABSTRACT ? "@" : "", client_name);
         client_len = make_addr(&client_addr, bind_kind, client_name);
         if (client_len == 0)
-            return fail("bad address", client_shown);
+            return uds_fail(PROG, "bad address", client_shown);
     }
 
     sock = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (sock == INVALID_SOCKET) {
-        if (WSAGetLastError() == WSAEAFNOSUPPORT)
-            return no_afunix();
-        return fail("cannot create a socket for", shown);
-    }
+    if (sock == INVALID_SOCKET)
+        return uds_fail_socket(PROG, shown);
     if (bind_client(sock, &client_addr, client_len, client_shown, autobind) != 0) {
         closesocket(sock);
         return 1;
@@ -141,27 +123,27 @@ int main(int argc, char **argv)
     /* ENOENT: no file at that path.  ECONNREFUSED: nobody listens on the
      * name, which for an abstract name means nobody holds it at all. */
     if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0) {
-        fail("cannot connect to", shown);
+        fail_addr(PROG, "cannot connect to", &addr, shown);
         closesocket(sock);
         if (client_path != NULL)
             DeleteFileA(client_path);
         return 1;
     }
 
-    char ours[LINE_MAX + 16], theirs[LINE_MAX];
+    char ours[ADDR_LINE_MAX + 16], theirs[ADDR_LINE_MAX];
     size_t got = 0;
     int r = -1;
     if (where(sock, ours, sizeof ours) != 0)
-        fail("cannot get the addresses of the connection to", shown);
+        uds_fail(PROG, "cannot get the addresses of the connection to", shown);
     else {
         printf("client sees: %s\n", ours);
         fflush(stdout);
         size_t len = strlen(ours);
         ours[len++] = '\n';
         if (uds_send_all(sock, ours, len) != 0)
-            fail("cannot send to", shown);
+            uds_fail(PROG, "cannot send to", shown);
         else if ((r = read_line(sock, theirs, sizeof theirs, &got)) < 0)
-            fail("cannot receive from", shown);
+            uds_fail(PROG, "cannot receive from", shown);
         else if (r == 0)
             fprintf(stderr, PROG ": %s closed the connection after %zu bytes of its line\n",
                     shown, got);
@@ -172,6 +154,6 @@ int main(int argc, char **argv)
     /* A client bound to a path made a socket file: remove it. */
     if (client_path != NULL)
         DeleteFileA(client_path);
-    WSACleanup();
+    uds_cleanup();
     return r == 1 ? 0 : 1;
 }
