@@ -11,6 +11,10 @@
  *   test-peer vanish PATH    a client that sends until the socket can take no
  *                            more (the server is then stuck sending a reply
  *                            nobody reads), and closes without reading.
+ *   test-peer full PATH      a live server that never accepts, with its
+ *                            backlog full: it connects to itself until the
+ *                            kernel refuses more, prints "backlog full on
+ *                            PATH", and waits until it is killed.
  *
  * The servers print "listening on PATH" when ready, and exit after one client.
  */
@@ -84,6 +88,35 @@ static int vanish(const char *path, const struct sockaddr_un *addr, socklen_t le
     return 0;
 }
 
+static int full(const char *path, const struct sockaddr_un *addr, socklen_t len)
+{
+    int l = socket(AF_UNIX, SOCK_STREAM, 0), n = 0;
+
+    if (l < 0 || bind(l, (const struct sockaddr *)addr, len) != 0 || listen(l, 0) != 0)
+        return fail("cannot listen on", path);
+    /* Non-blocking connects, never accepted: the first that fails with
+     * EAGAIN proves the backlog full.  The sockets stay open (and queued). */
+    for (;;) {
+        int s = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (s < 0)
+            return fail("cannot create a socket for", path);
+        fcntl(s, F_SETFL, O_NONBLOCK);
+        if (connect(s, (const struct sockaddr *)addr, len) == 0) {
+            if (++n > 1000)
+                return fail("the backlog never filled on", path);
+            continue;
+        }
+        if (errno != EAGAIN)
+            return fail("expected a full backlog (EAGAIN) on", path);
+        close(s);
+        break;
+    }
+    printf("backlog full on %s\n", path);
+    fflush(stdout);
+    for (;;)
+        pause();
+}
+
 int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
@@ -96,7 +129,9 @@ int main(int argc, char **argv)
             return serve(argv[2], &addr, len, 1);
         if (argc == 3 && strcmp(argv[1], "vanish") == 0)
             return vanish(argv[2], &addr, len);
+        if (argc == 3 && strcmp(argv[1], "full") == 0)
+            return full(argv[2], &addr, len);
     }
-    fprintf(stderr, "usage: test-peer dribble|cut PATH | test-peer vanish PATH\n");
+    fprintf(stderr, "usage: test-peer dribble|cut|full PATH | test-peer vanish PATH\n");
     return 2;
 }

@@ -21,12 +21,7 @@
 #include <unistd.h>
 
 #define PROG "upcase-client"
-
-static int fail(const char *what, const char *path)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, path, uds_strerror(errno));
-    return 1;
-}
+#define USAGE "usage: " PROG " SOCKET_PATH [FILE]"
 
 /* A blocking send() of a big buffer would wait for the server to read it,
  * while the server waits for us to read its reply: both stuck for ever.
@@ -63,18 +58,18 @@ static int exchange(int sock, int in, const char *path, const char *name)
         if (poll(p, 2, -1) < 0) {
             if (errno == EINTR)
                 continue; /* a signal's handler ran: just wait again */
-            return fail("cannot wait on", path);
+            return uds_fail(PROG, "cannot wait on", path);
         }
         if (p[0].revents) {
             long n = read(in, out, sizeof out);
             if (n < 0 && !retry())
-                return fail("cannot read", name);
+                return uds_fail(PROG, "cannot read", name);
             if (n == 0) {
                 input_done = 1;
                 /* "I have sent everything": the server's recv() returns 0,
                  * and our direction for reading stays open for the reply. */
                 if (shutdown(sock, SHUT_WR) != 0)
-                    return fail("cannot shut down sending to", path);
+                    return uds_fail(PROG, "cannot shut down sending to", path);
             }
             if (n > 0) {
                 out_len = (size_t)n;
@@ -84,7 +79,7 @@ static int exchange(int sock, int in, const char *path, const char *name)
         if (p[1].revents & POLLOUT) {
             long n = send(sock, out + out_off, out_len - out_off, 0);
             if (n < 0 && !retry())
-                return fail("cannot send to", path); /* EPIPE: server gone */
+                return uds_fail(PROG, "cannot send to", path); /* EPIPE: server gone */
             if (n > 0) {
                 out_off += (size_t)n;
                 sent += (unsigned long long)n;
@@ -93,7 +88,7 @@ static int exchange(int sock, int in, const char *path, const char *name)
         if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
             long n = recv(sock, reply, sizeof reply, 0);
             if (n < 0 && !retry())
-                return fail("cannot receive from", path); /* ECONNRESET */
+                return uds_fail(PROG, "cannot receive from", path); /* ECONNRESET */
             if (n == 0) {
                 /* The server's close: the whole reply, if it matches. */
                 if (input_done && received == sent)
@@ -106,7 +101,7 @@ static int exchange(int sock, int in, const char *path, const char *name)
                 received += (unsigned long long)n;
                 /* Flushed at once: the reply is a stream, not a result. */
                 if (fwrite(reply, 1, (size_t)n, stdout) != (size_t)n || fflush(stdout) != 0)
-                    return fail("cannot write", "standard output");
+                    return uds_fail(PROG, "cannot write", "standard output");
             }
         }
     }
@@ -119,14 +114,20 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     int sock;
 
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc != 2 && argc != 3) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH [FILE]\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];
     const char *name = argc == 3 ? argv[2] : "standard input";
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
     if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return fail("bad socket path", path);
+        return uds_fail(PROG, "bad socket path", path);
 
     /* [ignore-sigpipe] */
     /* Sending to a server that has gone raises SIGPIPE, which kills the
@@ -137,25 +138,26 @@ int main(int argc, char **argv)
 
     int in = argc == 3 ? open(name, O_RDONLY) : 0;
     if (in < 0)
-        return fail("cannot open", name);
+        return uds_fail(PROG, "cannot open", name);
     /* [client-connect] */
     sock = socket(AF_UNIX, SOCK_STREAM, 0);
     if (sock < 0) {
-        fail("cannot create a socket for", path);
+        uds_fail_socket(PROG, path);
         if (argc == 3)
             close(in);
         return 1;
     }
     int r = 1;
     if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0)
-        fail("cannot connect to", path);
+        uds_fail(PROG, "cannot connect to", path);
     else if (set_nonblocking(sock) != 0)
-        fail("cannot set up the socket for", path);
+        uds_fail(PROG, "cannot set up the socket for", path);
     else
         r = exchange(sock, in, path, name);
     /* [client-connect] */
     close(sock);
     if (argc == 3)
         close(in);
+    uds_cleanup();
     return r;
 }

@@ -22,50 +22,7 @@
 #include <unistd.h>
 
 #define PROG "upcase-server"
-
-static int fail(const char *what, const char *path)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, path, uds_strerror(errno));
-    return 1;
-}
-
-/* [claim-path] */
-/* May this server bind PATH?  Returns 0 when it may (the path is free, or
- * was a stale socket file and has been removed), 1 when it must not start.
- * Nothing is created before the path has been looked at. */
-static int claim_socket_path(const char *path, const struct sockaddr_un *addr,
-                             socklen_t addr_len)
-{
-    struct stat st;
-
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : fail("cannot inspect", path);
-    if (!S_ISSOCK(st.st_mode)) {
-        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-        return 1;
-    }
-    /* A socket file says nothing about whether a server is behind it: the
-     * only way to know is to knock.  A live server accepts (and sees a
-     * client that leaves at once); a dead one leaves ECONNREFUSED. */
-    int probe = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (probe < 0)
-        return fail("cannot create a socket for", path);
-    int r = connect(probe, (const struct sockaddr *)addr, addr_len);
-    int err = errno;
-    close(probe);
-    if (r == 0) {
-        fprintf(stderr, PROG ": another server is live on %s; not starting\n", path);
-        return 1;
-    }
-    errno = err;
-    if (err != ECONNREFUSED) /* e.g. EACCES: we cannot tell, so we touch nothing */
-        return fail("cannot tell whether a server is live on", path);
-    if (unlink(path) != 0)
-        return fail("cannot remove stale socket", path);
-    printf("removed stale socket %s\n", path);
-    return 0;
-}
-/* [claim-path] */
+#define USAGE "usage: " PROG " SOCKET_PATH"
 
 /* [stop-signals] */
 /* The handler only records which signal came; the main loop does the work.
@@ -80,7 +37,9 @@ static void on_stop(int sig)
 
 static sigset_t wait_mask; /* the mask while waiting: stop signals let in */
 
-static void block_stop_signals(void)
+/* Block the stop signals, and catch them: from now on they can only
+ * arrive inside ppoll().  Returns 0 (the Win32 twin's can fail). */
+static int prepare_stop(void)
 {
     struct sigaction sa;
     sigset_t stops;
@@ -100,6 +59,7 @@ static void block_stop_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    return 0;
 }
 
 static const char *stop_name(int sig)
@@ -135,6 +95,59 @@ static int set_nonblocking(int fd)
 {
     int flags = fcntl(fd, F_GETFL);
     return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/* [claim-path] */
+/* May this server bind PATH?  Returns 0 when it may (the path is free, or
+ * was a stale socket file and has been removed), 1 when it must not start.
+ * Nothing is created before the path has been looked at. */
+static int claim_socket_path(const char *path, const struct sockaddr_un *addr,
+                             socklen_t addr_len)
+{
+    struct stat st;
+
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : uds_fail(PROG, "cannot inspect", path);
+    if (!S_ISSOCK(st.st_mode)) {
+        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
+        return 1;
+    }
+    /* A socket file says nothing about whether a server is behind it: the
+     * only way to know is to knock.  A live server accepts (and sees a
+     * client that leaves at once); a dead one leaves ECONNREFUSED.  The
+     * knock is non-blocking: a blocking connect() to a live server whose
+     * backlog is full would wait for room, with our stop signals blocked.
+     * Non-blocking, Linux answers at once, EAGAIN for a full backlog,
+     * which only a live server can have. */
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (probe < 0)
+        return uds_fail_socket(PROG, path);
+    int r = connect(probe, (const struct sockaddr *)addr, addr_len);
+    int err = errno;
+    close(probe);
+    if (r == 0 || err == EAGAIN || err == EINPROGRESS) {
+        fprintf(stderr, PROG ": another server is live on %s; not starting\n", path);
+        return 1;
+    }
+    errno = err;
+    if (err != ECONNREFUSED) /* e.g. EACCES: we cannot tell, so we touch nothing */
+        return uds_fail(PROG, "cannot tell whether a server is live on", path);
+    if (unlink(path) != 0)
+        return uds_fail(PROG, "cannot remove stale socket", path);
+    printf("removed stale socket %s\n", path);
+    return 0;
+}
+/* [claim-path] */
+
+/* Flush the log.  Returns 1 when it went out; 0, with *status set to 1,
+ * when stdout is gone (EPIPE: its reader has closed), and the server stops
+ * as if asked to, removing its socket file. */
+static int log_written(int *status)
+{
+    if (fflush(stdout) == 0)
+        return 1;
+    *status = uds_fail(PROG, "cannot write", "standard output");
+    return 0;
 }
 
 #define STOPPED (-2)
@@ -190,54 +203,68 @@ int main(int argc, char **argv)
     int listener;
     int status = 0;
 
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc != 2) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
     if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return fail("bad socket path", path);
+        return uds_fail(PROG, "bad socket path", path);
+
+    /* [log-pipe] */
+    /* The log on stdout may be a pipe whose reader has gone (`| head`).
+     * Writing there raises SIGPIPE, which would kill the server and leave
+     * its socket file behind.  Ignored, the write fails with EPIPE instead,
+     * and the server stops cleanly (see log_written()). */
+    signal(SIGPIPE, SIG_IGN);
+    /* [log-pipe] */
 
     /* Before the socket file exists, so that no signal can end the server
      * between bind() and the code that removes the file again. */
-    block_stop_signals();
+    if (prepare_stop() != 0)
+        return uds_fail(PROG, "cannot prepare", "to stop");
 
     /* [server-setup] */
     if (claim_socket_path(path, &addr, addr_len) != 0)
         return 1;
     listener = socket(AF_UNIX, SOCK_STREAM, 0);
     if (listener < 0)
-        return fail("cannot create a socket for", path);
+        return uds_fail_socket(PROG, path);
     if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        fail("cannot bind", path);
+        uds_fail(PROG, "cannot bind", path);
         close(listener);
         return 1;
     }
     if (listen(listener, 8) != 0 || set_nonblocking(listener) != 0) {
-        fail("cannot listen on", path);
+        uds_fail(PROG, "cannot listen on", path);
         close(listener);
         unlink(path);
         return 1;
     }
     /* [server-setup] */
     printf("listening on %s\n", path);
-    fflush(stdout);
 
     /* [accept-loop] */
     long served = 0;
-    for (;;) {
+    while (log_written(&status)) {
         int w = wait_for(listener, POLLIN);
         if (w == 0)
             break; /* a stop signal */
         if (w < 0) {
-            status = fail("cannot wait on", path);
+            status = uds_fail(PROG, "cannot wait on", path);
             break;
         }
         int client = accept(listener, NULL, NULL);
         if (client < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED)
                 continue; /* the client left before we took it */
-            status = fail("cannot accept on", path);
+            status = uds_fail(PROG, "cannot accept on", path);
             break;
         }
         served++;
@@ -245,10 +272,9 @@ int main(int argc, char **argv)
         if (n == STOPPED)
             printf("client %ld: cut off, the server is stopping\n", served);
         else if (n < 0)
-            fprintf(stderr, PROG ": client %ld: %s\n", served, uds_strerror(errno));
+            fprintf(stderr, PROG ": client %ld: %s\n", served, uds_strerror(uds_last_error()));
         else
             printf("client %ld: upcased %ld bytes\n", served, n);
-        fflush(stdout);
         /* Closing tells the client: that's the whole reply. */
         close(client);
     }
@@ -264,5 +290,6 @@ int main(int argc, char **argv)
     else
         printf("stopping; removed %s\n", path);
     /* [cleanup] */
+    uds_cleanup();
     return status;
 }

@@ -22,28 +22,7 @@
 #include <afunix.h>
 
 #define PROG "upcase-client"
-
-/* Winsock calls leave their error in WSAGetLastError()... */
-static int fail(const char *what, const char *path)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, path, uds_strerror(WSAGetLastError()));
-    return 1;
-}
-
-/* ...other Win32 calls, such as those on files, in GetLastError(). */
-static int fail_file(const char *what, const char *path)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, path, uds_strerror((int)GetLastError()));
-    return 1;
-}
-
-/* AF_UNIX came late to Windows: where it is missing, socket() fails with
- * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
-static int no_afunix(void)
-{
-    fprintf(stderr, PROG ": %s\n", UDS_AFUNIX_MISSING);
-    return 1;
-}
+#define USAGE "usage: " PROG " SOCKET_PATH [FILE]"
 
 /* A blocking send() of a big buffer would wait for the server to read it,
  * while the server waits for us to read its reply: both stuck for ever.
@@ -79,20 +58,20 @@ static int exchange(SOCKET sock, HANDLE in, const char *path, const char *name)
             { .fd = sock, .events = POLLIN | (pending ? POLLOUT : 0) },
         };
         if (WSAPoll(p, 1, input_due ? 0 : -1) < 0)
-            return fail("cannot wait on", path);
+            return uds_fail(PROG, "cannot wait on", path);
         if (input_due) {
             DWORD got = 0;
             /* A pipe whose writer has gone says ERROR_BROKEN_PIPE: its end. */
             long n = ReadFile(in, out, sizeof out, &got, NULL)
                      || GetLastError() == ERROR_BROKEN_PIPE ? (long)got : -1;
             if (n < 0)
-                return fail_file("cannot read", name);
+                return uds_fail_code(PROG, "cannot read", name, (int)GetLastError());
             if (n == 0) {
                 input_done = 1;
                 /* "I have sent everything": the server's recv() returns 0,
                  * and our direction for reading stays open for the reply. */
                 if (shutdown(sock, SD_SEND) != 0)
-                    return fail("cannot shut down sending to", path);
+                    return uds_fail(PROG, "cannot shut down sending to", path);
             }
             if (n > 0) {
                 out_len = (size_t)n;
@@ -102,7 +81,7 @@ static int exchange(SOCKET sock, HANDLE in, const char *path, const char *name)
         if (p[0].revents & POLLOUT) {
             long n = send(sock, out + out_off, (int)(out_len - out_off), 0);
             if (n < 0 && !retry())
-                return fail("cannot send to", path); /* server gone */
+                return uds_fail(PROG, "cannot send to", path); /* server gone */
             if (n > 0) {
                 out_off += (size_t)n;
                 sent += (unsigned long long)n;
@@ -111,7 +90,7 @@ static int exchange(SOCKET sock, HANDLE in, const char *path, const char *name)
         if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             long n = recv(sock, reply, sizeof reply, 0);
             if (n < 0 && !retry())
-                return fail("cannot receive from", path); /* WSAECONNRESET */
+                return uds_fail(PROG, "cannot receive from", path); /* WSAECONNRESET */
             if (n == 0) {
                 /* The server's close: the whole reply, if it matches. */
                 if (input_done && received == sent)
@@ -139,16 +118,21 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
     SOCKET sock;
-    WSADATA wsa;
 
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc != 2 && argc != 3) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH [FILE]\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];
     const char *name = argc == 3 ? argv[2] : "standard input";
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
     if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return fail("bad socket path", path);
+        return uds_fail(PROG, "bad socket path", path);
 
     /* [ignore-sigpipe] */
     /* Windows has no SIGPIPE: sending to a server that has gone just
@@ -161,35 +145,26 @@ int main(int argc, char **argv)
                                         OPEN_EXISTING, 0, NULL)
                           : GetStdHandle(STD_INPUT_HANDLE);
     if (in == INVALID_HANDLE_VALUE)
-        return fail_file("cannot open", name);
-    /* Winsock works only after WSAStartup, which returns its error instead
-     * of leaving it in WSAGetLastError().  The early returns below skip
-     * WSACleanup: the end of the process releases Winsock anyway. */
-    int err = WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (err != 0) {
-        fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
-        return 1;
-    }
+        return uds_fail_code(PROG, "cannot open", name, (int)GetLastError());
     /* [client-connect] */
     sock = socket(AF_UNIX, SOCK_STREAM, 0);
     if (sock == INVALID_SOCKET) {
-        int r = WSAGetLastError() == WSAEAFNOSUPPORT ? no_afunix()
-                : fail("cannot create a socket for", path);
+        uds_fail_socket(PROG, path);
         if (argc == 3)
             CloseHandle(in);
-        return r;
+        return 1;
     }
     int r = 1;
     if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0)
-        fail("cannot connect to", path);
+        uds_fail(PROG, "cannot connect to", path);
     else if (set_nonblocking(sock) != 0)
-        fail("cannot set up the socket for", path);
+        uds_fail(PROG, "cannot set up the socket for", path);
     else
         r = exchange(sock, in, path, name);
     /* [client-connect] */
     closesocket(sock);
     if (argc == 3)
         CloseHandle(in);
-    WSACleanup();
+    uds_cleanup();
     return r;
 }
