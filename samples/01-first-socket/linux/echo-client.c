@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define PROG "echo-client"
+#define USAGE "usage: " PROG " SOCKET_PATH MESSAGE"
 
 static int fail(const char *what, const char *path)
 {
@@ -28,13 +29,19 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     int sock;
 
+    /* An argument starting with - is an option, never a path or a
+     * message: --help prints the usage; anything else is a usage error. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc != 3) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH MESSAGE\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];
     const char *message = argv[2];
     size_t len = strlen(message);
+    /* The server's make-address code, done by the library from here on. */
     if (uds_addr_path(&addr, &addr_len, path) != 0)
         return fail("bad socket path", path);
 

@@ -10,14 +10,17 @@
  */
 #include "uds.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define PROG "echo-server"
+#define USAGE "usage: " PROG " SOCKET_PATH [COUNT]"
 
 static int fail(const char *what, const char *path)
 {
@@ -69,8 +72,13 @@ int main(int argc, char **argv)
     int listener;
     int status = 0;
 
+    /* An argument starting with - is an option, never a path: --help
+     * prints the usage; anything else is a usage error (see lib/uds.h). */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH [COUNT]\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     if (argc == 3) {
@@ -82,8 +90,27 @@ int main(int argc, char **argv)
         }
     }
     const char *path = argv[1];
-    if (uds_addr_path(&addr, &addr_len, path) != 0)
+    /* [make-address] */
+    /* The address: the family, then the path and its NUL in sun_path (108
+     * bytes).  An empty path is refused, and so is one that does not fit:
+     * cut short, it would name another file. */
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof addr.sun_path) {
+        errno = n == 0 ? EINVAL : ENAMETOOLONG;
         return fail("bad socket path", path);
+    }
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    memcpy(addr.sun_path, path, n + 1);
+    /* The length counts the bytes before sun_path, the path and its NUL. */
+    addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    /* [make-address] */
+
+    /* Writing the log to a pipe whose reader has gone raises SIGPIPE,
+     * which would kill the server and leave its socket file behind.
+     * Ignored, the write fails with EPIPE instead (sends to a client that
+     * has gone are covered by uds_send_all(), which uses MSG_NOSIGNAL). */
+    signal(SIGPIPE, SIG_IGN);
 
     /* [server-setup] */
     listener = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -106,10 +133,17 @@ int main(int argc, char **argv)
     }
     /* [server-setup] */
     printf("listening on %s\n", path);
-    fflush(stdout);
 
     /* [accept-loop] */
     for (long served = 0; count < 0 || served < count; served++) {
+        /* The log may be a pipe whose reader has gone (`| head -c 1`):
+         * with SIGPIPE ignored (see main) the write fails with EPIPE; then
+         * stop, and remove the socket file, rather than serve on without
+         * a log. */
+        if (fflush(stdout) != 0) {
+            status = fail("cannot write", "standard output");
+            break;
+        }
         int client = accept(listener, NULL, NULL);
         if (client < 0) {
             status = fail("cannot accept on", path);
@@ -120,7 +154,6 @@ int main(int argc, char **argv)
             fprintf(stderr, PROG ": client %ld: %s\n", served + 1, uds_strerror(errno));
         else
             printf("client %ld: echoed %ld bytes\n", served + 1, n);
-        fflush(stdout);
         close(client);
     }
     /* [accept-loop] */

@@ -17,6 +17,7 @@
 #include <afunix.h>
 
 #define PROG "echo-client"
+#define USAGE "usage: " PROG " SOCKET_PATH MESSAGE"
 
 static int fail(const char *what, const char *path)
 {
@@ -39,8 +40,13 @@ int main(int argc, char **argv)
     SOCKET sock;
     WSADATA wsa;
 
+    /* An argument starting with - is an option, never a path or a
+     * message: --help prints the usage; anything else is a usage error. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc != 3) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH MESSAGE\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];
@@ -54,6 +60,7 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
         return 1;
     }
+    /* The server's make-address code, done by the library from here on. */
     if (uds_addr_path(&addr, &addr_len, path) != 0)
         return fail("bad socket path", path);
 

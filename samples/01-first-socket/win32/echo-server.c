@@ -11,13 +11,16 @@
  */
 #include "uds.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <winsock2.h>
 #include <afunix.h>
 
 #define PROG "echo-server"
+#define USAGE "usage: " PROG " SOCKET_PATH [COUNT]"
 
 /* Winsock calls leave their error in WSAGetLastError()... */
 static int fail(const char *what, const char *path)
@@ -93,8 +96,13 @@ int main(int argc, char **argv)
     int status = 0;
     WSADATA wsa;
 
+    /* An argument starting with - is an option, never a path: --help
+     * prints the usage; anything else is a usage error (see lib/uds.h). */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH [COUNT]\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     if (argc == 3) {
@@ -114,8 +122,21 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
         return 1;
     }
-    if (uds_addr_path(&addr, &addr_len, path) != 0)
+    /* [make-address] */
+    /* The address: the family, then the path and its NUL in sun_path (108
+     * bytes).  An empty path is refused, and so is one that does not fit:
+     * cut short, it would name another file. */
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof addr.sun_path) {
+        WSASetLastError(n == 0 ? WSAEINVAL : WSAENAMETOOLONG);
         return fail("bad socket path", path);
+    }
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    memcpy(addr.sun_path, path, n + 1);
+    /* The length counts the bytes before sun_path, the path and its NUL. */
+    addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    /* [make-address] */
 
     /* [server-setup] */
     listener = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -141,10 +162,17 @@ int main(int argc, char **argv)
     }
     /* [server-setup] */
     printf("listening on %s\n", path);
-    fflush(stdout);
 
     /* [accept-loop] */
     for (long served = 0; count < 0 || served < count; served++) {
+        /* The log may be a pipe whose reader has gone (`| head -c 1`):
+         * then stop, and remove the socket file, rather than serve on
+         * without a log.  The C library's error is in errno. */
+        if (fflush(stdout) != 0) {
+            fprintf(stderr, PROG ": cannot write standard output: %s\n", strerror(errno));
+            status = 1;
+            break;
+        }
         SOCKET client = accept(listener, NULL, NULL);
         if (client == INVALID_SOCKET) {
             status = fail("cannot accept on", path);
@@ -156,7 +184,6 @@ int main(int argc, char **argv)
                     uds_strerror(WSAGetLastError()));
         else
             printf("client %ld: echoed %ld bytes\n", served + 1, n);
-        fflush(stdout);
         closesocket(client);
     }
     /* [accept-loop] */
