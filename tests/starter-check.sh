@@ -2,10 +2,12 @@
 # fail, by running it on the untouched starter code, which must fail it.
 . "$UDS_TOP_SRCDIR/tests/kit.sh"
 
-# starter_check CHAPTER PROGRAM
+# starter_check CHAPTER PROGRAM [every]: with "every", each check of the
+# exercise test must fail on the starter, not just one.
 starter_check() {
     ex=$UDS_TOP_SRCDIR/exercises/$1
     prog=$2
+    every=${3:-}
     # Once a student has edited the exercise, it is no longer the starter.
     if ! (cd "$ex" && sha256sum --check --status starter.sha256); then
         skip_all "exercises/$1/$prog.c differs from starter.sha256 (edited), so it is not the starter code any more"
@@ -16,11 +18,16 @@ starter_check() {
     check "the untouched starter compiles without a warning" eval 'status 0 && test ! -s "$T/cc.out"'
     [ $rc -eq 0 ] || { diag "$(cat "$T/cc.out")"; done_testing; }
 
-    UDS_EXERCISE_PROGRAM=$T/$prog ${SHELL:-/bin/sh} "$ex/exercise.test" >"$T/ex.tap" 2>&1
+    UDS_EXERCISE_PROGRAM=$T/$prog UDS_EXERCISE_SOURCE=$ex/$prog.c ${SHELL:-/bin/sh} "$ex/exercise.test" >"$T/ex.tap" 2>&1
     total=$(grep -cE '^(not )?ok ' "$T/ex.tap")
     fails=$(grep -c '^not ok ' "$T/ex.tap")
     check "the exercise test fails on the untouched starter ($fails of $total checks fail)" \
         test "$fails" -gt 0
+    if [ "$every" = every ]; then
+        check "... every one of them: a check that passes on the starter tests nothing" \
+            test "$fails" -eq "$total"
+        [ "$fails" -eq "$total" ] || diag "passing on the starter:" "$(grep '^ok ' "$T/ex.tap")"
+    fi
     check "... and it ran to the end (no bail-out)" grep -Eq '^1\.\.[1-9]' "$T/ex.tap"
     diag "failing on the starter, as they should:" "$(grep '^not ok ' "$T/ex.tap")"
     done_testing

@@ -1,14 +1,16 @@
 /*
- * Exercise 01: an AF_UNIX echo client.
+ * Exercise 01: read a stream yourself.
  *
- * Connects to the echo server's socket file, sends MESSAGE, reads the same
- * number of bytes back and prints them on a line of their own.
+ * An echo client: connects to the echo server's socket file, sends
+ * MESSAGE, reads the same number of bytes back and prints them on a line
+ * of their own.  Everything is written for you except read_echo(), the
+ * loop that reads the echo.
  *
  * usage: echo-client SOCKET_PATH MESSAGE
  *
- * Complete the four TODOs (see TASK.md), then run
+ * Complete the TODO (see TASK.md), then run
  *     make check
- * in this directory.  Everything else is written for you.
+ * in this directory.
  */
 #include "uds.h"
 
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #define PROG "echo-client"
+#define USAGE "usage: " PROG " SOCKET_PATH MESSAGE"
 
 /* Prints "echo-client: WHAT PATH: reason (ESYMBOL)" using errno; returns 1. */
 static int fail(const char *what, const char *path)
@@ -27,16 +30,32 @@ static int fail(const char *what, const char *path)
     return 1;
 }
 
+/* Receive exactly len bytes from sock into buf, however many recv() calls
+ * they take.  Returns 1 when all len bytes arrived; 0 when the server
+ * closed the connection first; -1 on an error (the reason in errno).  In
+ * every case *got is the number of bytes that did arrive. */
+static int read_echo(int sock, char *buf, size_t len, size_t *got)
+{
+    /* TODO: write the loop (see TASK.md).  Do not call uds_recv_exact():
+     * this loop is what it does, and the exercise is to write it. */
+    (void)sock;
+    (void)buf;
+    (void)len;
+    *got = 0;
+    errno = ENOSYS;
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
     socklen_t addr_len;
-    int sock = -1;
-    int r = -1;       /* uds_recv_exact's result: 1 all, 0 peer closed, -1 error */
-    size_t got = 0;   /* how many reply bytes arrived */
 
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
     if (argc != 3) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH MESSAGE\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];
@@ -44,34 +63,34 @@ int main(int argc, char **argv)
     size_t len = strlen(message);
     if (uds_addr_path(&addr, &addr_len, path) != 0)
         return fail("bad socket path", path);
+
+    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (sock < 0)
+        return fail("cannot create a socket for", path);
+    if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0) {
+        fail("cannot connect to", path);
+        close(sock);
+        return 1;
+    }
     char *reply = malloc(len + 1);
-    if (reply == NULL)
-        return fail("no memory for a reply from", path);
+    if (reply == NULL) {
+        fail("no memory for a reply from", path);
+        close(sock);
+        return 1;
+    }
 
-    /* TODO 1: create a socket of the AF_UNIX family and the stream type.
-     * On failure: fail("cannot create a socket for", path); goto out; */
-
-    /* TODO 2: connect it to addr (addr_len bytes long).
-     * On failure: fail("cannot connect to", path); goto out; */
-
-    /* TODO 3: send all len bytes of message (uds_send_all, see lib/uds.h).
-     * On failure: fail("cannot send to", path); goto out; */
-
-    /* TODO 4: receive exactly len bytes into reply, and set r and got
-     * (uds_recv_exact, see lib/uds.h). */
-
-    if (r < 0)
+    size_t got = 0;
+    int r = -1;
+    if (uds_send_all(sock, message, len) != 0)
+        fail("cannot send to", path);
+    else if ((r = read_echo(sock, reply, len, &got)) < 0)
         fail("cannot receive from", path);
     else if (r == 0)
         fprintf(stderr, PROG ": %s closed the connection after %zu of %zu bytes\n",
                 path, got, len);
     else
         printf("%.*s\n", (int)len, reply);
-
-    goto out; /* keeps the compiler quiet until your TODOs use the label */
-out:
-    if (sock >= 0)
-        close(sock);
     free(reply);
+    close(sock);
     return r == 1 ? 0 : 1;
 }
