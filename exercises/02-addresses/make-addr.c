@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #define PROG "make-addr"
+#define USAGE "usage: " PROG " path|abstract NAME"
 
 /* TODO 1: fill in *addr as a pathname address for PATH (not empty: main()
  * has checked), and return the length to give bind(): the bytes before
@@ -58,8 +59,11 @@ int main(int argc, char **argv)
     char text[4 * UDS_PATH_MAX + 2];
     int is_path;
 
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE); /* --help; -x is an error */
+    if (opt >= 0)
+        return opt;
     if (argc != 3 || (strcmp(argv[1], "path") != 0 && strcmp(argv[1], "abstract") != 0)) {
-        fprintf(stderr, "usage: " PROG " path|abstract NAME\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     is_path = strcmp(argv[1], "path") == 0;

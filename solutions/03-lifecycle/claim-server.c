@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #define PROG "claim-server"
+#define USAGE "usage: " PROG " SOCKET_PATH"
 
 static int fail(const char *what, const char *path)
 {
@@ -80,8 +81,11 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
 
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE); /* --help; -x is an error */
+    if (opt >= 0)
+        return opt;
     if (argc != 2) {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];
