@@ -137,7 +137,7 @@ int main(int argc, char **argv)
     /* [accept-loop] */
     for (long served = 0; count < 0 || served < count; served++) {
         /* The log may be a pipe whose reader has gone (`| head -c 1`):
-         * with SIGPIPE ignored (see main) the write fails with EPIPE; then
+         * with SIGPIPE ignored (above) the write fails with EPIPE; then
          * stop, and remove the socket file, rather than serve on without
          * a log. */
         if (fflush(stdout) != 0) {
