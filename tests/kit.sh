@@ -58,8 +58,13 @@ bg() {
 
 # wait_for_line FILE PATTERN [SECONDS] [PID]: wait until FILE has a line
 # matching PATTERN (grep -E); fail on timeout or when PID has exited.
+# Under a checker (UDS_WRAP) every program is many times slower to start,
+# so every time limit below is five times longer: limits end hangs, they do
+# not measure speed.
+_slow() { if [ -n "${UDS_WRAP:-}" ]; then echo $(($1 * 5)); else echo "$1"; fi; }
+
 wait_for_line() {
-    _f=$1 _pat=$2 _secs=${3:-10} _pid=${4:-}
+    _f=$1 _pat=$2 _secs=$(_slow "${3:-10}") _pid=${4:-}
     _end=$(( $(date +%s) + _secs ))
     while [ "$(date +%s)" -le "$_end" ]; do
         grep -Eq -- "$_pat" "$_f" 2>/dev/null && return 0
@@ -75,7 +80,7 @@ wait_for_line() {
 # wait_exit PID [SECONDS]: wait for a background process to end by itself;
 # its status goes to $rc (124 on timeout, after which it is killed).
 wait_exit() {
-    _pid=$1 _secs=${2:-10}
+    _pid=$1 _secs=$(_slow "${2:-10}")
     _end=$(( $(date +%s) + _secs ))
     while kill -0 "$_pid" 2>/dev/null; do
         if [ "$(date +%s)" -gt "$_end" ]; then
@@ -88,11 +93,16 @@ wait_exit() {
 }
 
 # run NAME COMMAND...: run COMMAND in the foreground with a time limit;
-# output to $T/NAME.out and $T/NAME.err, exit status to $rc.
+# output to $T/NAME.out and $T/NAME.err, exit status to $rc.  The limit is
+# there to end a hang, not to measure speed: it is generous (60 s), and
+# five times that under a checker such as valgrind, whose start alone can
+# take many seconds on a loaded machine.  UDS_TIMEOUT overrides it.
 run() {
     _name=$1; shift
     _wrapper "$1"
-    timeout -k 2 "${UDS_TIMEOUT:-20}" $_kit_wrap "$@" >"$T/$_name.out" 2>"$T/$_name.err" </dev/null
+    _limit=${UDS_TIMEOUT:-60}
+    [ -z "$_kit_wrap" ] || [ -n "${UDS_TIMEOUT:-}" ] || _limit=300
+    timeout -k 2 "$_limit" $_kit_wrap "$@" >"$T/$_name.out" 2>"$T/$_name.err" </dev/null
     rc=$?
 }
 
