@@ -17,7 +17,12 @@
  *          prints "mixed: A / B / C" the same way (the pipe's part is
  *          "closed unused" when nobody wrote to it, "used: TEXT" if not);
  *   bytes  4096 bytes of data and no descriptor at all, then waits for the
- *          worker to drop the connection: "bytes: dropped by the worker".
+ *          worker to drop the connection: "bytes: dropped by the worker";
+ *   holdN  N good descriptors (at most 256), one message each, all kept
+ *          open: prints "holdN: N sent", then waits for a line (or the end)
+ *          on standard input, sends "x\n" on each and shuts it down, and
+ *          prints "holdN: K of N answered" (answered: "x" came back, as
+ *          with cat as the command).  For tests of a limit on commands.
  *
  * For none, two and many it then checks that every descriptor it sent was
  * closed unused (its other end reads end of stream with no data), and
@@ -279,6 +284,40 @@ static int mode_bytes(int s)
     return 0;
 }
 
+/* Hold N connections at the worker's commands at once, then let them go. */
+static int mode_hold(int s, const char *mode, int n)
+{
+    static int mine[256];
+    char line[64], buf[64];
+    int sent = 0, answered = 0;
+
+    for (; sent < n; sent++) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+            break;
+        int r = send_fds(s, &sv[1], 1);
+        close(sv[1]);
+        mine[sent] = sv[0];
+        if (r != 0) {
+            close(sv[0]);
+            break;
+        }
+    }
+    printf("%s: %d sent\n", mode, sent);
+    fflush(stdout);
+    if (fgets(line, sizeof line, stdin) == NULL)
+        clearerr(stdin);
+    for (int i = 0; i < sent; i++) {
+        uds_send_all(mine[i], "x\n", 2);
+        shutdown(mine[i], SHUT_WR);
+        long got = read_to_end(mine[i], buf, sizeof buf);
+        answered += got == 2 && memcmp(buf, "x\n", 2) == 0;
+        close(mine[i]);
+    }
+    printf("%s: %d of %d answered\n", mode, answered, n);
+    return answered == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
@@ -292,7 +331,8 @@ int main(int argc, char **argv)
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "good") && strcmp(argv[i], "none") && strcmp(argv[i], "two") &&
             strcmp(argv[i], "many") && strcmp(argv[i], "flood") && strcmp(argv[i], "batch") &&
-            strcmp(argv[i], "mixed") && strcmp(argv[i], "bytes")) {
+            strcmp(argv[i], "mixed") && strcmp(argv[i], "bytes") &&
+            !(strncmp(argv[i], "hold", 4) == 0 && atoi(argv[i] + 4) > 0 && atoi(argv[i] + 4) <= 256)) {
             fprintf(stderr, PROG ": unknown mode '%s'\n", argv[i]);
             return 2;
         }
@@ -315,6 +355,8 @@ int main(int argc, char **argv)
             status |= mode_batch(s, "mixed", "sps");
         else if (strcmp(argv[i], "bytes") == 0)
             status |= mode_bytes(s);
+        else if (strncmp(argv[i], "hold", 4) == 0)
+            status |= mode_hold(s, argv[i], atoi(argv[i] + 4));
         else
             status |= mode_bad(s, argv[i], strcmp(argv[i], "none") == 0 ? 0
                                          : strcmp(argv[i], "two") == 0 ? 2

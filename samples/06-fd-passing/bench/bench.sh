@@ -3,7 +3,9 @@
 # a command for each TCP connection, measured side by side in one run.
 #
 #   fdpass       fdpass-server + fdpass-worker, passing each connection over
-#                an AF_UNIX socket (this chapter)
+#                an AF_UNIX socket (this chapter's going-further pair)
+#   pass         pass-server + pass-worker, the chapter's minimal pair (one
+#                blocking loop, fork() per command)
 #   fork-server  the plain accept-and-fork loop (bench/fork-server.c)
 #   socat        socat TCP-LISTEN:PORT,fork,reuseaddr EXEC:/bin/true, if installed
 #
@@ -70,6 +72,17 @@ else
     problem "fdpass: not built (linux/fdpass-server, linux/fdpass-worker in $B)"
 fi
 
+# --- pass: the minimal pair ------------------------------------------------
+if [ -x "$B/linux/pass-worker" ] && [ -x "$B/linux/pass-server" ]; then
+    bg pworker "$B/linux/pass-worker" "$T/pworker.sock" "$cmd"
+    if started pworker; then
+        bg pass "$B/linux/pass-server" 127.0.0.1 0 "$T/pworker.sock"
+        started pass && contenders="$contenders pass"
+    fi
+else
+    problem "pass: not built (linux/pass-server, linux/pass-worker in $B)"
+fi
+
 # --- fork-server ---------------------------------------------------------------
 bg fork "$B/bench/fork-server" 127.0.0.1 0 "$cmd"
 started fork && contenders="$contenders fork"
@@ -127,6 +140,7 @@ overflows() {
 cpu() {
     case $1 in
         fdpass) _pids="$fdpass_pid $worker_pid" ;;
+        pass) _pids="$pass_pid $pworker_pid" ;;
         *) eval "_pids=\$${1}_pid" ;;
     esac
     for _p in $_pids; do sed 's/.*) //' "/proc/$_p/stat"; done 2>/dev/null |
@@ -170,6 +184,7 @@ while [ $_round -le "$rounds" ]; do
     for _c in $contenders; do
         for _n in $clients; do
             if load "$_c" "$_n" "$count"; then
+                say "round $_round of $rounds: $_c, $_n clients: $rate per second" >&2
                 echo "$rate" >>"$T/rate.$_c.$_n"
                 echo "$dropped" >>"$T/drop.$_c.$_n"
                 echo "$ticks" >>"$T/cpu.$_c.$_n"
@@ -212,32 +227,36 @@ say "$count connections per run, best of $rounds rounds, after $warmup warm-up c
 say "command $cmd, clients on 127.0.0.1; $(nproc) CPUs, $(uname -s) $(uname -r) $(uname -m), $(date -u '+%Y-%m-%d %H:%M UTC')"
 [ $smoke = 1 ] && say "smoke run: these counts are far too small for figures to mean anything"
 printf '%-28s %12s %12s\n' "connections per second" "1 client" "8 clients"
-for _c in fdpass fork socat; do
+for _c in fdpass pass fork socat; do
     case $_c in
         fdpass) _label="fdpass-server + worker" ;;
+        pass) _label="pass-server + worker" ;;
         fork) _label="fork-server" ;;
         socat) _label="socat${BENCH_SOCAT_OPTS:-} ... EXEC" ;;
     esac
     printf '%-28s %12s %12s\n' "$_label" "$(best $_c 1)" "$(best $_c 8)"
 done
 printf '%-28s %12s %12s\n' "CPU ms per connection"
-for _c in fdpass fork socat; do
+for _c in fdpass pass fork socat; do
     printf '%-28s %12s %12s\n' "  $_c" "$(cpu_per $_c 1)" "$(cpu_per $_c 8)"
 done
 printf '%-28s %12s %12s\n' "CPUs idle (%, mean)"
-for _c in fdpass fork socat; do
+for _c in fdpass pass fork socat; do
     printf '%-28s %12s %12s\n' "  $_c" "$(mean idle.$_c.1)" "$(mean idle.$_c.8)"
 done
 printf '%-28s %12s %12s\n' "listen queue overflows"
-for _c in fdpass fork socat; do
+for _c in fdpass pass fork socat; do
     printf '%-28s %12s %12s\n' "  $_c (all rounds)" "$(total drop.$_c.1)" "$(total drop.$_c.8)"
 done
 printf '%-28s %12s %12s   (target 2.0x, 2.5x)\n' "fdpass / socat" "$(ratio fdpass socat 1)" "$(ratio fdpass socat 8)"
 printf '%-28s %12s %12s   (target 1.0x, 1.0x)\n' "fdpass / fork-server" "$(ratio fdpass fork 1)" "$(ratio fdpass fork 8)"
+printf '%-28s %12s %12s\n' "pass / socat" "$(ratio pass socat 1)" "$(ratio pass socat 8)"
+printf '%-28s %12s %12s\n' "pass / fork-server" "$(ratio pass fork 1)" "$(ratio pass fork 8)"
 
 # Stop the server before its worker, so that it does not report the worker's
 # departure; kit.sh's cleanup stops the rest and removes $T.
 [ -n "${fdpass_pid:-}" ] && kill "$fdpass_pid" 2>/dev/null && wait_exit "$fdpass_pid" 5
+[ -n "${pass_pid:-}" ] && kill "$pass_pid" 2>/dev/null && wait_exit "$pass_pid" 5
 
 if [ $problems -gt 0 ]; then
     say "$problems problem(s): see above" >&2

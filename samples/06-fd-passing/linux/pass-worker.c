@@ -164,7 +164,7 @@ int main(int argc, char **argv)
     if ((listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
         return uds_fail(PROG, "cannot create a socket for", path);
     /* Mode 0600: whoever can connect can make us run COMMAND. */
-    mode_t old_mask = umask(077);
+    mode_t old_mask = umask(0177);
     int bound = bind(listener, (struct sockaddr *)&addr, addr_len);
     umask(old_mask);
     if (bound != 0 || listen(listener, 8) != 0) {
