@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/close_range.h>
 
 #define PROG "pass-worker"
 #define MAX_CHILDREN 8 /* commands at once; the next connections wait their turn */
@@ -158,6 +159,8 @@ int main(int argc, char **argv)
     if (null < 0)
         return uds_fail(PROG, "cannot open", "/dev/null");
     close(null);
+    /* Whatever else we inherited must not reach the commands (Linux 5.11). */
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     signal(SIGPIPE, SIG_IGN); /* a closed stdout is an error, not our death */
     if (claim_path(path, &addr, addr_len) != 0)
         return 1;
