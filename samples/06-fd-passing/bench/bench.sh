@@ -166,6 +166,9 @@ load() {
         dropped=$(( $(overflows) - _before ))
         ticks=$(( $(cpu "$1") - _cpu ))
         idle=$(echo "$_j0 $(jiffies)" | awk '{ t = $4 - $2; print (t > 0 ? 100 * ($3 - $1) / t : 0) }')
+        # Progress, on stderr: a long bench shows it is alive, and the
+        # smoke test's watchdog sees it move.
+        say "$1, $2 clients, $3 connections: $rate per second" >&2
         return 0
     fi
     problem "$1 with $2 clients: not every connection was answered:"
@@ -184,7 +187,6 @@ while [ $_round -le "$rounds" ]; do
     for _c in $contenders; do
         for _n in $clients; do
             if load "$_c" "$_n" "$count"; then
-                say "round $_round of $rounds: $_c, $_n clients: $rate per second" >&2
                 echo "$rate" >>"$T/rate.$_c.$_n"
                 echo "$dropped" >>"$T/drop.$_c.$_n"
                 echo "$ticks" >>"$T/cpu.$_c.$_n"
