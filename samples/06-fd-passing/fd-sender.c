@@ -43,7 +43,7 @@
 #include <unistd.h>
 
 #define PROG "fd-sender"
-#define TIMEOUT_MS 10000
+#define TIMEOUT_MS 60000 /* a watchdog: generous, for a loaded machine under valgrind */
 #define MAX_FDS 8
 
 /* Send one byte carrying nfds descriptors (none when nfds is 0). */

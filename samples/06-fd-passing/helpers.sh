@@ -1,6 +1,12 @@
 # SPDX-License-Identifier: MIT
 # Shell helpers shared by chapter 06's tests (sourced after tests/kit.sh).
 
+# How long a wait for something that should happen soon may take before the
+# test gives up on it: generous, since a wait ends as soon as the event
+# comes, and a loaded machine running valgrind is slow to start a program.
+W=60
+[ -z "${UDS_WRAP:-}" ] || W=180
+
 # wait_until SECONDS COMMAND...: poll a condition, at most SECONDS (a
 # watchdog for something that should happen soon, not a measurement).
 wait_until() {
