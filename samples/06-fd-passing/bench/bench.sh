@@ -54,7 +54,7 @@ port_of() { sed -n 's/.*: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/$1.out" | h
 # started NAME: wait for NAME's readiness line; say why if it never comes.
 started() {
     eval "_pid=\$${1}_pid"
-    wait_for_line "$T/$1.out" ': listening on ' 10 "$_pid" && return 0
+    wait_for_line "$T/$1.out" ': listening on ' 60 "$_pid" && return 0
     problem "$1 did not start:"; cat "$T/$1.err" >&2
     return 1
 }
@@ -104,7 +104,7 @@ if command -v socat >/dev/null 2>&1; then
         _p=$(( 20000 + $$ % 5000 + _try * 1009 ))
         listening "$_p" && continue
         bg socat socat "TCP-LISTEN:$_p,bind=127.0.0.1,fork,reuseaddr${BENCH_SOCAT_OPTS:-}" "EXEC:$cmd"
-        _end=$(( $(date +%s) + 10 ))
+        _end=$(( $(date +%s) + 60 ))
         while kill -0 "$socat_pid" 2>/dev/null && [ "$(date +%s)" -le "$_end" ]; do
             if "$B/bench/tcp-load" -e 127.0.0.1 "$_p" 1 1 >/dev/null 2>&1 \
                && kill -0 "$socat_pid" 2>/dev/null; then
