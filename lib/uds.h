@@ -258,6 +258,27 @@ int uds_recv_exact(uds_socket_t s, void *buf, size_t len, size_t *got);
 
 /** @} */
 
+#ifndef _WIN32
+/** @name Who is at the other end (POSIX)
+ * Chapter 04 teaches peer credentials; chapter 06's workers use this one
+ * check to refuse a connection from another user.
+ * @{ */
+
+/**
+ * Is the process at the other end of the connected AF_UNIX socket @p s
+ * running as this process's effective user?  The kernel records the peer's
+ * credentials when the connection is made (`SO_PEERCRED` on Linux,
+ * getpeereid() on the BSDs and macOS), so the answer cannot be forged by
+ * the peer.
+ * @param peer_uid  if not NULL, receives the peer's user id (when known)
+ * @return 1 for the same user; 0 for another user; -1 on an error (see
+ *         uds_last_error()), such as `ENOTCONN` or `ENOTSOCK`.
+ */
+int uds_peer_is_self(uds_socket_t s, long *peer_uid);
+
+/** @} */
+#endif
+
 /** @name Message frames
  * A stream has no message boundaries, and on Windows a stream is all there
  * is.  A frame restores them: a 4-byte big-endian length, then that many bytes.

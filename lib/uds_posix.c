@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/types.h>
 
 /* Without MSG_NOSIGNAL, uds_send_some() could not keep its promise that a
  * closed peer gives EPIPE instead of a fatal SIGPIPE: say so at build time. */
@@ -80,3 +81,26 @@ const struct uds_error_entry uds_error_table[] = {
     E(EALREADY), E(EINPROGRESS), E(ENXIO), E(ESRCH), E(ECHILD),
     { 0, NULL }
 };
+
+int uds_peer_is_self(uds_socket_t s, long *peer_uid)
+{
+    uid_t uid;
+#if defined(SO_PEERCRED) && defined(__linux__)
+    /* The credentials the peer had when it called connect() (or
+     * socketpair()): recorded by the kernel, not sent by the peer. */
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+
+    if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+        return -1;
+    uid = cred.uid;
+#else
+    gid_t gid;
+
+    if (getpeereid(s, &uid, &gid) != 0)
+        return -1;
+#endif
+    if (peer_uid != NULL)
+        *peer_uid = (long)uid;
+    return uid == geteuid() ? 1 : 0;
+}

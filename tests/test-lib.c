@@ -294,6 +294,29 @@ static void test_eintr_and_sigpipe(void)
            "uds_send_all to a closed peer gives EPIPE");
     close_socket(sv[0]);
 }
+
+/* uds_peer_is_self(): the kernel's record of who connected. */
+static void test_peer_is_self(void)
+{
+    uds_socket_t sv[2];
+    int p[2];
+    long uid = -2;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return;
+    int r = uds_peer_is_self(sv[0], &uid); /* before tap_ok() reads uid */
+    tap_ok(r == 1 && uid == (long)geteuid(),
+           "uds_peer_is_self: the other end of a socket pair is this user (uid %ld)", uid);
+    tap_ok(uds_peer_is_self(sv[1], NULL) == 1, "uds_peer_is_self accepts a NULL peer_uid");
+    uds_close(sv[0]);
+    uds_close(sv[1]);
+    if (pipe(p) == 0) {
+        tap_ok(uds_peer_is_self(p[0], NULL) == -1 && uds_last_error() == ENOTSOCK,
+               "uds_peer_is_self on a pipe fails with ENOTSOCK");
+        close(p[0]);
+        close(p[1]);
+    }
+}
 #endif
 
 static void test_report(void)
@@ -357,6 +380,7 @@ int main(void)
 #endif
 #ifndef _WIN32
     test_eintr_and_sigpipe();
+    test_peer_is_self();
 #endif
     uds_cleanup();
     return tap_done();

@@ -3,7 +3,9 @@
 # a command for each TCP connection, measured side by side in one run.
 #
 #   fdpass       fdpass-server + fdpass-worker, passing each connection over
-#                an AF_UNIX socket (this chapter)
+#                an AF_UNIX socket (this chapter's going-further pair)
+#   pass         pass-server + pass-worker, the chapter's minimal pair (one
+#                blocking loop, fork() per command)
 #   fork-server  the plain accept-and-fork loop (bench/fork-server.c)
 #   socat        socat TCP-LISTEN:PORT,fork,reuseaddr EXEC:/bin/true, if installed
 #
@@ -52,7 +54,7 @@ port_of() { sed -n 's/.*: listening on .*:\([0-9][0-9]*\)$/\1/p' "$T/$1.out" | h
 # started NAME: wait for NAME's readiness line; say why if it never comes.
 started() {
     eval "_pid=\$${1}_pid"
-    wait_for_line "$T/$1.out" ': listening on ' 10 "$_pid" && return 0
+    wait_for_line "$T/$1.out" ': listening on ' 60 "$_pid" && return 0
     problem "$1 did not start:"; cat "$T/$1.err" >&2
     return 1
 }
@@ -68,6 +70,17 @@ if [ -x "$B/linux/fdpass-worker" ] && [ -x "$B/linux/fdpass-server" ]; then
     fi
 else
     problem "fdpass: not built (linux/fdpass-server, linux/fdpass-worker in $B)"
+fi
+
+# --- pass: the minimal pair ------------------------------------------------
+if [ -x "$B/linux/pass-worker" ] && [ -x "$B/linux/pass-server" ]; then
+    bg pworker "$B/linux/pass-worker" "$T/pworker.sock" "$cmd"
+    if started pworker; then
+        bg pass "$B/linux/pass-server" 127.0.0.1 0 "$T/pworker.sock"
+        started pass && contenders="$contenders pass"
+    fi
+else
+    problem "pass: not built (linux/pass-server, linux/pass-worker in $B)"
 fi
 
 # --- fork-server ---------------------------------------------------------------
@@ -91,7 +104,7 @@ if command -v socat >/dev/null 2>&1; then
         _p=$(( 20000 + $$ % 5000 + _try * 1009 ))
         listening "$_p" && continue
         bg socat socat "TCP-LISTEN:$_p,bind=127.0.0.1,fork,reuseaddr${BENCH_SOCAT_OPTS:-}" "EXEC:$cmd"
-        _end=$(( $(date +%s) + 10 ))
+        _end=$(( $(date +%s) + 60 ))
         while kill -0 "$socat_pid" 2>/dev/null && [ "$(date +%s)" -le "$_end" ]; do
             if "$B/bench/tcp-load" -e 127.0.0.1 "$_p" 1 1 >/dev/null 2>&1 \
                && kill -0 "$socat_pid" 2>/dev/null; then
@@ -127,6 +140,7 @@ overflows() {
 cpu() {
     case $1 in
         fdpass) _pids="$fdpass_pid $worker_pid" ;;
+        pass) _pids="$pass_pid $pworker_pid" ;;
         *) eval "_pids=\$${1}_pid" ;;
     esac
     for _p in $_pids; do sed 's/.*) //' "/proc/$_p/stat"; done 2>/dev/null |
@@ -152,6 +166,9 @@ load() {
         dropped=$(( $(overflows) - _before ))
         ticks=$(( $(cpu "$1") - _cpu ))
         idle=$(echo "$_j0 $(jiffies)" | awk '{ t = $4 - $2; print (t > 0 ? 100 * ($3 - $1) / t : 0) }')
+        # Progress, on stderr: a long bench shows it is alive, and the
+        # smoke test's watchdog sees it move.
+        say "$1, $2 clients, $3 connections: $rate per second" >&2
         return 0
     fi
     problem "$1 with $2 clients: not every connection was answered:"
@@ -212,32 +229,36 @@ say "$count connections per run, best of $rounds rounds, after $warmup warm-up c
 say "command $cmd, clients on 127.0.0.1; $(nproc) CPUs, $(uname -s) $(uname -r) $(uname -m), $(date -u '+%Y-%m-%d %H:%M UTC')"
 [ $smoke = 1 ] && say "smoke run: these counts are far too small for figures to mean anything"
 printf '%-28s %12s %12s\n' "connections per second" "1 client" "8 clients"
-for _c in fdpass fork socat; do
+for _c in fdpass pass fork socat; do
     case $_c in
         fdpass) _label="fdpass-server + worker" ;;
+        pass) _label="pass-server + worker" ;;
         fork) _label="fork-server" ;;
         socat) _label="socat${BENCH_SOCAT_OPTS:-} ... EXEC" ;;
     esac
     printf '%-28s %12s %12s\n' "$_label" "$(best $_c 1)" "$(best $_c 8)"
 done
 printf '%-28s %12s %12s\n' "CPU ms per connection"
-for _c in fdpass fork socat; do
+for _c in fdpass pass fork socat; do
     printf '%-28s %12s %12s\n' "  $_c" "$(cpu_per $_c 1)" "$(cpu_per $_c 8)"
 done
 printf '%-28s %12s %12s\n' "CPUs idle (%, mean)"
-for _c in fdpass fork socat; do
+for _c in fdpass pass fork socat; do
     printf '%-28s %12s %12s\n' "  $_c" "$(mean idle.$_c.1)" "$(mean idle.$_c.8)"
 done
 printf '%-28s %12s %12s\n' "listen queue overflows"
-for _c in fdpass fork socat; do
+for _c in fdpass pass fork socat; do
     printf '%-28s %12s %12s\n' "  $_c (all rounds)" "$(total drop.$_c.1)" "$(total drop.$_c.8)"
 done
 printf '%-28s %12s %12s   (target 2.0x, 2.5x)\n' "fdpass / socat" "$(ratio fdpass socat 1)" "$(ratio fdpass socat 8)"
 printf '%-28s %12s %12s   (target 1.0x, 1.0x)\n' "fdpass / fork-server" "$(ratio fdpass fork 1)" "$(ratio fdpass fork 8)"
+printf '%-28s %12s %12s\n' "pass / socat" "$(ratio pass socat 1)" "$(ratio pass socat 8)"
+printf '%-28s %12s %12s\n' "pass / fork-server" "$(ratio pass fork 1)" "$(ratio pass fork 8)"
 
 # Stop the server before its worker, so that it does not report the worker's
 # departure; kit.sh's cleanup stops the rest and removes $T.
 [ -n "${fdpass_pid:-}" ] && kill "$fdpass_pid" 2>/dev/null && wait_exit "$fdpass_pid" 5
+[ -n "${pass_pid:-}" ] && kill "$pass_pid" 2>/dev/null && wait_exit "$pass_pid" 5
 
 if [ $problems -gt 0 ]; then
     say "$problems problem(s): see above" >&2

@@ -1,13 +1,17 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdpass-server (Linux): accepts TCP connections and hands each one to the
- * worker process, over an AF_UNIX socket, with SCM_RIGHTS.
+ * worker process, over an AF_UNIX socket, with SCM_RIGHTS.  pass-server
+ * made to run unattended (chapter 06, "going further"): every address,
+ * stop signals, a worker that restarts, running out of descriptors.
  *
  * Resolves ADDRESS and PORT (IPv4 and IPv6; `-`, `*`, `?`, `:` or an empty
  * ADDRESS mean every address; PORT 0 means any free port), connects to the
  * worker's socket, listens, and passes every accepted connection to the
  * worker with a one-byte message, then closes its own copy.  If the worker
  * goes away, it reconnects with a growing pause, and gives up after
- * RETRY_FOR_MS.  SIGINT, SIGTERM or SIGHUP stop it.
+ * RETRY_FOR_MS.  Out of descriptors, it pauses accepting for a second at a
+ * time, saying so once.  SIGINT, SIGTERM or SIGHUP stop it.
  *
  * usage: fdpass-server ADDRESS PORT SOCKET
  */
@@ -31,12 +35,6 @@
 #define RETRY_FOR_MS 10000   /* then give up after this long in all */
 
 static volatile sig_atomic_t stop_signal;
-
-static int fail(const char *what, const char *where)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, where, uds_strerror(errno));
-    return 1;
-}
 
 static const char *signal_name(int sig)
 {
@@ -106,7 +104,17 @@ static char *format_addr(const struct sockaddr *sa, socklen_t len, char *buf, si
     return buf;
 }
 
-/* The wildcard spellings of the classic version: they mean "every address". */
+/* A listener's own address, for messages. */
+static char *format_addr_of(int s, char *buf, size_t cap)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+
+    getsockname(s, (struct sockaddr *)&ss, &len);
+    return format_addr((struct sockaddr *)&ss, len, buf, cap);
+}
+
+/* The spellings the command line accepts for "every address". */
 static const char *wildcard(const char *address)
 {
     if (address[0] == '\0' || strcmp(address, "-") == 0 || strcmp(address, "*") == 0 ||
@@ -143,7 +151,7 @@ static int listen_tcp(const char *address, const char *port, int *listeners)
         int s = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
                        ai->ai_protocol);
         if (s < 0) {
-            fail("cannot create a socket for", where);
+            uds_fail(PROG, "cannot create a socket for", where);
             continue;
         }
         setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -160,7 +168,7 @@ static int listen_tcp(const char *address, const char *port, int *listeners)
             format_addr(ai->ai_addr, ai->ai_addrlen, where, sizeof where);
         }
         if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0 || listen(s, SOMAXCONN) != 0) {
-            fail("cannot listen on", where);
+            uds_fail(PROG, "cannot listen on", where);
             close(s);
             continue;
         }
@@ -283,7 +291,7 @@ int main(int argc, char **argv)
     sigset_t wait_mask;
     int n, worker, status = 0;
 
-    if (argc != 4) {
+    if (argc != 4 || argv[3][0] == '-') {
         fprintf(stderr, "usage: " PROG " ADDRESS PORT SOCKET\n");
         return 2;
     }
@@ -295,12 +303,12 @@ int main(int argc, char **argv)
         return 2;
     }
     if (block_signals(&wait_mask) != 0)
-        return fail("cannot block signals in", PROG);
+        return uds_fail(PROG, "cannot block signals in", PROG);
 
     /* First the worker: without it there is nothing to listen for. */
     worker = connect_worker(path);
     if (worker < 0)
-        return fail("cannot connect to the worker at", path);
+        return uds_fail(PROG, "cannot connect to the worker at", path);
     n = listen_tcp(address, port, listeners);
     if (n == 0) {
         close(worker);
@@ -316,17 +324,27 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     /* [server-loop] */
+    long failures = 0; /* accept() failures in a row for lack of descriptors */
     while (!stop_signal && worker >= 0) {
+        /* After such a failure, a second's pause: the listeners are left
+         * out of the wait (they stay readable, and accept() would fail
+         * again at once), but signals still end it. */
+        struct timespec pause = { 1, 0 };
         for (int i = 0; i < n; i++)
-            p[i] = (struct pollfd){ .fd = listeners[i], .events = POLLIN };
+            p[i] = (struct pollfd){ .fd = failures ? -1 : listeners[i], .events = POLLIN };
         /* The worker never writes: its socket turns readable only when
          * it closes, so we notice at once, not at the next connection. */
         p[n] = (struct pollfd){ .fd = worker, .events = POLLIN };
-        if (ppoll(p, (nfds_t)n + 1, NULL, &wait_mask) < 0) {
+        int ready = ppoll(p, (nfds_t)n + 1, failures ? &pause : NULL, &wait_mask);
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
-            status = fail("cannot wait on", "the listening sockets");
+            status = uds_fail(PROG, "cannot wait on", "the listening sockets");
             break;
+        }
+        if (ready == 0) { /* the pause is over: try every listener again */
+            for (int i = 0; i < n; i++)
+                p[i].revents = POLLIN;
         }
         if (p[n].revents) {
             fprintf(stderr, PROG ": the worker at %s went away; reconnecting\n", path);
@@ -341,12 +359,25 @@ int main(int argc, char **argv)
             if (!p[i].revents)
                 continue;
             int conn = accept4(listeners[i], (struct sockaddr *)&peer, &peer_len, SOCK_CLOEXEC);
+            if (conn < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
+                /* Out of descriptors (or memory): say so once, then pause
+                 * (above).  Chapter 07 keeps a spare descriptor instead. */
+                if (failures++ == 0)
+                    fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
+                            format_addr_of(listeners[i], where, sizeof where), uds_strerror(errno));
+                break;
+            }
             if (conn < 0) {
                 /* Nothing there after all (the client gave up), or it
                  * was aborted: neither is a reason to stop serving. */
                 if (errno != EAGAIN && errno != ECONNABORTED)
-                    fail("cannot accept on", "a listening socket");
+                    uds_fail(PROG, "cannot accept on", "a listening socket");
                 continue;
+            }
+            if (failures > 0) {
+                printf(PROG ": accepting again after %ld failed attempts\n", failures);
+                fflush(stdout);
+                failures = 0;
             }
             int sent = send_fd_waiting(worker, conn, &wait_mask), err = errno;
             close(conn); /* the worker has its own copy now, or never will */

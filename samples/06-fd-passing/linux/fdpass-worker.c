@@ -1,13 +1,15 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdpass-worker (Linux): runs a command on connections that another process
- * accepted.
+ * accepted.  pass-worker made to run unattended (chapter 06, "going
+ * further"): the same socket, checks and messages, plus
  *
- * Listens on an AF_UNIX stream socket for one server at a time.  Each byte
- * the server sends carries one descriptor (SCM_RIGHTS): a connection it has
- * accepted.  For each, the worker starts COMMAND with that connection as its
- * standard input, output and error, like inetd, and closes its own copy.
- * When the server goes away, it waits for the next one.  SIGINT, SIGTERM or
- * SIGHUP stop it; it removes its socket file on the way out.
+ * - SIGINT, SIGTERM or SIGHUP stop it, and it removes its socket file;
+ * - it waits for stop signals and ended children in ppoll(), and pauses
+ *   for a second when it runs out of descriptors instead of spinning;
+ * - several receiving threads, and vfork(), for speed (the bench page);
+ *   at most MAX_CHILDREN commands at once: at the limit the receiving
+ *   threads wait, and the next connections wait in the socket's queue.
  *
  * usage: fdpass-worker SOCKET COMMAND [ARGS...]
  */
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <poll.h>
 #include <pthread.h>
@@ -27,18 +30,26 @@
 #include <linux/close_range.h>
 
 #define PROG "fdpass-worker"
-#define MAX_THREADS 32 /* receiving threads: two per CPU, at most this many */
+#define MAX_THREADS 32   /* receiving threads: two per CPU, at most this many */
+#define MAX_CHILDREN 64  /* commands at once, as inetd's max-child */
 
 /* The signal that asks us to stop.  Atomic, not just volatile sig_atomic_t:
  * the receiving threads read it too, and C11 makes a lock-free atomic safe
  * both in a signal handler and between threads. */
 static atomic_int stop_signal;
 
-static int fail(const char *what, const char *where)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, where, uds_strerror(errno));
-    return 1;
-}
+/* The commands running, shared by the receiving threads (which start
+ * them) and the main thread (which reaps them). */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t room = PTHREAD_COND_INITIALIZER; /* fewer than the limit */
+static int children;      /* commands started and not yet reaped */
+static int at_limit_said; /* the limit line was printed for this spell */
+static int closing;       /* stopping: close what is received, start nothing */
+static int finished;      /* receiving threads that have ended */
+/* The server broke the rules and is being dropped: the first receiving
+ * thread to see it says so, the others (which may have taken more of the
+ * same in the meantime) stay silent: one line per connection at most. */
+static atomic_int dropping;
 
 static const char *signal_name(int sig)
 {
@@ -55,10 +66,9 @@ static void on_child(int sig) { (void)sig; /* only to wake ppoll() */ }
 
 /* [signals] */
 /* The stop signals and SIGCHLD stay blocked, except inside ppoll(), which
- * unblocks them atomically while it waits.  So a signal can only arrive
- * there: it interrupts the wait (EINTR) and the loop sees the flag at once.
- * A flag checked before a plain poll() would leave a window in which a
- * signal is noted and then slept through. */
+ * unblocks them atomically while it waits (chapter 03 explains why).  The
+ * receiving threads inherit the mask, so every signal comes to the main
+ * thread's ppoll(). */
 static int block_signals(sigset_t *wait_mask)
 {
     struct sigaction sa;
@@ -72,8 +82,7 @@ static int block_signals(sigset_t *wait_mask)
     sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = on_child;
     sigaction(SIGCHLD, &sa, NULL);
-    /* The worker never writes to a socket, but its stdout may be a pipe
-     * whose reader has gone: that is an error to report, not a death. */
+    /* Our stdout may be a pipe whose reader has gone: an error, not death. */
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);
 
@@ -86,99 +95,90 @@ static int block_signals(sigset_t *wait_mask)
 }
 /* [signals] */
 
-/* Same rule as chapter 01: remove an old socket file, never anything else. */
-static int remove_old_socket(const char *path)
+/* As in pass-worker (chapter 03's rule): remove a stale socket file,
+ * never a live worker's socket, never anything that is not a socket. */
+static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
 {
     struct stat st;
 
     if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : fail("cannot inspect", path);
+        return errno == ENOENT ? 0 : uds_fail(PROG, "cannot inspect", path);
     if (!S_ISSOCK(st.st_mode)) {
         fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
         return 1;
     }
-    return unlink(path) == 0 ? 0 : fail("cannot remove old socket", path);
-}
-
-/* Close every descriptor carried by one control message. */
-static int close_fds_in(struct cmsghdr *cm)
-{
-    int n = 0;
-
-    if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-        return 0;
-    for (size_t i = 0; CMSG_LEN((i + 1) * sizeof(int)) <= cm->cmsg_len; i++) {
-        int fd;
-        memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof fd);
-        close(fd);
-        n++;
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int r = probe < 0 ? -1 : connect(probe, (const struct sockaddr *)addr, len), err = errno;
+    if (probe >= 0)
+        close(probe);
+    if (r == 0 || err == EAGAIN) {
+        fprintf(stderr, PROG ": another worker is live on %s; not starting\n", path);
+        return 1;
     }
-    return n;
+    if (err != ECONNREFUSED)
+        return uds_fail_code(PROG, "cannot tell whether a worker is live on", path, err);
+    if (unlink(path) != 0)
+        return uds_fail(PROG, "cannot remove stale socket", path);
+    printf(PROG ": removed stale socket %s\n", path);
+    return 0;
 }
 
 /* [recv-fd] */
-/* Receive one byte and the one descriptor it must carry.
- * Returns 1 with *fd set; 0 when the server closed the connection; -1 on a
- * socket error; -2 for a message that broke the rules (reported, and every
- * descriptor it carried closed), after which the worker goes on. */
-static int recv_fd(int conn, int *fd)
+/* pass-worker's recv_fd(), but silent when stopping, and one report per
+ * server however many threads see its bad messages.
+ * Returns 1 with *fd set; 0 when a connection was lost here; -1 when the
+ * server is to be dropped. */
+static int recv_fd(int server, int *fd)
 {
     char byte;
     struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-    /* Room for exactly one descriptor, aligned as a cmsghdr must be. */
     union {
         struct cmsghdr align;
         char buf[CMSG_SPACE(sizeof(int))];
     } control;
-    struct msghdr msg;
-    ssize_t n;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+    int count = 0, other = 0, d;
 
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof control.buf;
-
-    /* MSG_CMSG_CLOEXEC: the descriptor arrives close-on-exec, so no child
-     * that another thread starts before we close it inherits it. */
-    do
-        n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = recvmsg(server, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0 && !stop_signal)
+        uds_fail(PROG, "cannot receive from", "the server");
     if (n <= 0)
-        return (int)n;
-
-    int got = -1, count = 0, unexpected = 0;
+        return -1;
     for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-            cm->cmsg_len == CMSG_LEN(sizeof(int)) && count == 0) {
-            memcpy(&got, CMSG_DATA(cm), sizeof got);
-            count = 1;
-        } else {
-            /* Two descriptors, a second message, or one we never asked
-             * for: close whatever it carried, or it leaks for good. */
-            count += close_fds_in(cm);
-            unexpected = 1;
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
+            other = 1;
+            continue;
+        }
+        for (size_t i = 0; CMSG_LEN((i + 1) * sizeof(int)) <= cm->cmsg_len; i++) {
+            memcpy(&d, CMSG_DATA(cm) + i * sizeof(int), sizeof d);
+            if (count++ == 0)
+                *fd = d;
+            else
+                close(d);
         }
     }
-    /* MSG_CTRUNC: more came than the buffer holds.  The kernel closed what
-     * did not fit; what did fit is ours to close. */
-    if (msg.msg_flags & MSG_CTRUNC)
-        unexpected = 1;
-    if (unexpected || got < 0) {
-        if (got >= 0)
-            close(got);
-        if (msg.msg_flags & MSG_CTRUNC)
-            fprintf(stderr, PROG ": bad message from the server: more descriptors than one"
-                    " (control data truncated); closed %d, ignored\n", count);
-        else if (count == 0)
-            fprintf(stderr, PROG ": bad message from the server: a byte without a descriptor; ignored\n");
-        else
-            fprintf(stderr, PROG ": bad message from the server: %d descriptors, expected 1;"
-                    " closed them, ignored\n", count);
-        return -2;
+    if (count == 1 && !other && !(msg.msg_flags & MSG_CTRUNC))
+        return 1;
+    if (count > 0)
+        close(*fd);
+    if ((msg.msg_flags & MSG_CTRUNC) && count == 0 && !other) {
+        fprintf(stderr, PROG ": lost a connection: this worker is out of descriptors"
+                " (control data truncated)\n");
+        return 0;
     }
-    *fd = got;
-    return 1;
+    if (atomic_exchange(&dropping, 1))
+        return -1; /* another thread has said it */
+    if (msg.msg_flags & MSG_CTRUNC)
+        fprintf(stderr, PROG ": bad message from the server: more descriptors than one"
+                " (control data truncated); closed %d, dropping the server\n", count);
+    else if (count == 0)
+        fprintf(stderr, PROG ": bad message from the server: %s; dropping the server\n",
+                other ? "control data that is not SCM_RIGHTS" : "a byte without a descriptor");
+    else
+        fprintf(stderr, PROG ": bad message from the server: %d descriptors, expected 1;"
+                " closed them, dropping the server\n", count);
+    return -1;
 }
 /* [recv-fd] */
 
@@ -187,16 +187,12 @@ static int recv_fd(int conn, int *fd)
  *
  * vfork(), not fork(): the child borrows the worker's memory instead of a
  * copy (not even the page tables are copied), and this thread waits until
- * the child has called execve() or died.  glibc's posix_spawn() works the
- * same way underneath, and is the safe default (the exercise uses it), but
- * its child resets every signal one by one, about 120 system calls per
- * start (count them with strace -f), because it cannot know which ones
- * matter.  We do: the four we catch, and SIGPIPE, which we ignore.  The
- * chapter's bench measured the difference.
- *
- * The price is the vfork rules.  The child shares our memory, so until it
- * execs it may only call async-signal-safe functions, touch nothing but
- * its own locals, and leave with _exit(), never return or exit(). */
+ * the child has called execve() or died.  posix_spawn() works the same way
+ * underneath and is the safe default, but its child resets every signal,
+ * about 120 system calls per start; we know our five.  The bench page has
+ * the figures.  The price is the vfork rules: until it execs, the child may
+ * only call async-signal-safe functions, touch nothing but its own locals,
+ * and leave with _exit(). */
 static int spawn_on(int fd, char **command, const sigset_t *child_mask)
 {
     volatile int exec_error = 0; /* the child writes it; we read it after */
@@ -204,8 +200,7 @@ static int spawn_on(int fd, char **command, const sigset_t *child_mask)
 
     if (pid == 0) {
         /* Our signals are still blocked here, so no handler of ours can
-         * run in the child.  Make them default before letting them in:
-         * the command starts as it would under a shell. */
+         * run in the child.  Make them default before letting them in. */
         struct sigaction dfl;
         memset(&dfl, 0, sizeof dfl);
         dfl.sa_handler = SIG_DFL;
@@ -214,7 +209,8 @@ static int spawn_on(int fd, char **command, const sigset_t *child_mask)
         sigaction(SIGHUP, &dfl, NULL);
         sigaction(SIGCHLD, &dfl, NULL);
         sigaction(SIGPIPE, &dfl, NULL);
-        /* dup2() clears close-on-exec on the copies, and only on them. */
+        /* dup2() clears close-on-exec on the copies, and only on them
+         * (fd is never 0, 1 or 2: main() keeps those open). */
         if (dup2(fd, 0) >= 0 && dup2(fd, 1) >= 0 && dup2(fd, 2) >= 0) {
             sigprocmask(SIG_SETMASK, child_mask, NULL);
             execvp(command[0], command);
@@ -223,28 +219,30 @@ static int spawn_on(int fd, char **command, const sigset_t *child_mask)
         _exit(127);
     }
     if (pid < 0)
-        return fail("cannot start a process for", command[0]);
-    if (exec_error != 0) {
-        /* The child has exited with 127, as a shell's does for a command
-         * it cannot run; the reaper collects it like any other (and
-         * reports that status too).  Here we can say why. */
-        errno = exec_error;
-        return fail("cannot run", command[0]);
-    }
+        return uds_fail(PROG, "cannot start a process for", command[0]);
+    if (exec_error != 0) /* the child exited 127; the reaper collects it */
+        return uds_fail_code(PROG, "cannot run", command[0], exec_error);
     return 0;
 }
 /* [spawn] */
 
 /* [reap] */
-/* Collect every child that has ended, so none stays a zombie.  Called on
- * each turn of the loop, not only on SIGCHLD: signals of the same kind
- * merge, so one SIGCHLD may stand for many children. */
+/* Collect every child that has ended, so none stays a zombie, and make
+ * room for the receiving threads.  Called on each turn of the main loop,
+ * not only on SIGCHLD: signals of one kind merge, so one SIGCHLD may stand
+ * for many children. */
 static void reap_children(const char *command)
 {
     int st;
     pid_t pid;
 
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        pthread_mutex_lock(&lock);
+        if (children > 0)
+            children--;
+        at_limit_said = 0;
+        pthread_cond_broadcast(&room);
+        pthread_mutex_unlock(&lock);
         if (WIFSIGNALED(st))
             fprintf(stderr, PROG ": %s (pid %ld) was killed by signal %d\n",
                     command, (long)pid, WTERMSIG(st));
@@ -260,81 +258,104 @@ struct server {
     int conn;
     char **command;
     const sigset_t *child_mask;
+    pthread_t main_thread;
 };
 
 /* [receive-loop] */
-/* Receive descriptors from the server and run the command on each, until
- * the server goes away (or the main thread shuts the connection down to
- * stop us).  Each receiving thread runs this loop on the same connection:
- * one recvmsg() takes one whole message, its descriptor included, so no
- * two threads ever get the same connection. */
+/* Wait for room below MAX_CHILDREN; 1 when a command may start (counted),
+ * 0 when stopping.  The main thread's reaper makes the room. */
+static int take_slot(void)
+{
+    pthread_mutex_lock(&lock);
+    if (children >= MAX_CHILDREN && !closing && !at_limit_said) {
+        printf(PROG ": %d commands running, the limit; the next connections wait\n", children);
+        fflush(stdout);
+        at_limit_said = 1;
+    }
+    while (children >= MAX_CHILDREN && !closing)
+        pthread_cond_wait(&room, &lock);
+    int ok = !closing;
+    children += ok;
+    pthread_mutex_unlock(&lock);
+    return ok;
+}
+
+/* Receive descriptors and run the command on each, until the server goes
+ * away or is dropped.  Each receiving thread runs this loop on the same
+ * connection: one recvmsg() takes one whole message, its descriptor
+ * included, so no two threads ever get the same connection. */
 static void *receive_loop(void *arg)
 {
     const struct server *sv = arg;
     int fd = -1, r;
 
-    while ((r = recv_fd(sv->conn, &fd)) != 0) {
-        if (r == -1) {
-            if (!stop_signal)
-                fail("cannot receive from", "the server");
-            break;
+    while ((r = recv_fd(sv->conn, &fd)) >= 0) {
+        if (r == 0)
+            continue;
+        if (take_slot() && spawn_on(fd, sv->command, sv->child_mask) != 0) {
+            pthread_mutex_lock(&lock); /* nothing started: give the slot back */
+            children--;
+            pthread_mutex_unlock(&lock);
         }
-        if (r == 1) {
-            if (!stop_signal) /* stopping: close what is still queued */
-                spawn_on(fd, sv->command, sv->child_mask);
-            close(fd); /* the child has its copies; ours would keep it open */
-        }
+        close(fd); /* the child has its copies; ours would keep it open */
     }
+    /* Dropped or gone: end the other threads' recvmsg() too, and wake the
+     * main thread (SIGCHLD's handler does nothing but end its ppoll()). */
+    shutdown(sv->conn, SHUT_RDWR);
+    pthread_mutex_lock(&lock);
+    finished++;
+    pthread_mutex_unlock(&lock);
+    pthread_kill(sv->main_thread, SIGCHLD);
     return NULL;
 }
 /* [receive-loop] */
 
 /* [threads] */
 /* Serve one server, with two receiving threads per CPU.  Why threads:
- * vfork() suspends the calling thread until the child has called execve().
- * With a single loop, every hand-over waits for the previous child to get
- * a CPU and exec, and on a busy machine the CPUs sit idle meanwhile: the
- * chapter's bench measured them idle a fifth of the time.  Two loops per
- * CPU, so that while one waits for its child another is receiving, keep
- * them busy.  It stays one process: one listener, one set of children. */
+ * vfork() suspends the calling thread until the child has called execve(),
+ * and with a single loop the CPUs sat idle meanwhile (the bench page has
+ * the figures).  The main thread reaps, and waits for a stop signal, an
+ * ended child, or the end of the server's connection. */
 static void serve_server(int conn, char **command, const sigset_t *wait_mask)
 {
-    struct server sv = { .conn = conn, .command = command, .child_mask = wait_mask };
+    struct server sv = { .conn = conn, .command = command, .child_mask = wait_mask,
+                         .main_thread = pthread_self() };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int wanted = cpus < 1 ? 2 : cpus > MAX_THREADS / 2 ? MAX_THREADS : 2 * (int)cpus;
     pthread_t threads[MAX_THREADS];
-    int started = 0;
+    int started = 0, err = 0, hung_up = 0;
 
-    /* The threads inherit our signal mask, so the signals stay blocked in
-     * them for good: they all come to this thread, in its ppoll(). */
-    for (int i = 0; i < wanted; i++) {
-        int err = pthread_create(&threads[started], NULL, receive_loop, &sv);
-        if (err != 0) {
-            errno = err; /* fewer threads are only slower: go on with those */
-            fail("cannot start a receiving thread for", "the server");
-            break;
-        }
+    pthread_mutex_lock(&lock);
+    closing = finished = 0;
+    dropping = 0;
+    pthread_mutex_unlock(&lock);
+    while (started < wanted && (err = pthread_create(&threads[started], NULL, receive_loop, &sv)) == 0)
         started++;
+    if (started == 0) { /* none at all: drop this server, stay responsive */
+        uds_fail_code(PROG, "cannot start a receiving thread for", "the server", err);
+        return;
     }
-    if (started == 0)
-        receive_loop(&sv); /* no thread at all: receive here instead */
 
-    /* This thread waits for a signal, or for the server to hang up
-     * (POLLRDHUP: not for data, which is the receiving threads' job). */
-    while (started > 0 && !stop_signal) {
-        struct pollfd p = { .fd = conn, .events = POLLRDHUP };
+    for (;;) {
+        struct pollfd p = { .fd = hung_up ? -1 : conn, .events = POLLRDHUP };
 
         reap_children(command[0]);
-        if (ppoll(&p, 1, NULL, wait_mask) > 0)
-            break; /* the server hung up: the threads see the end of stream */
-        if (errno != EINTR) {
-            fail("cannot wait on", "the server's connection");
-            break;
+        if (stop_signal) {
+            pthread_mutex_lock(&lock);
+            closing = 1; /* threads waiting at the limit: close, start nothing */
+            pthread_cond_broadcast(&room);
+            pthread_mutex_unlock(&lock);
         }
+        if (stop_signal || hung_up)
+            shutdown(conn, SHUT_RD); /* threads get what is queued, then the end */
+        pthread_mutex_lock(&lock);
+        int all_done = finished == started;
+        pthread_mutex_unlock(&lock);
+        if (all_done)
+            break;
+        if (ppoll(&p, 1, NULL, wait_mask) > 0)
+            hung_up = 1; /* the server hung up, or a thread dropped it */
     }
-    /* Wake the threads out of recvmsg(): after a shutdown they still get
-     * what is queued (and close it unused when stopping), then the end. */
-    shutdown(conn, SHUT_RD);
     for (int i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
 }
@@ -345,42 +366,44 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
     sigset_t wait_mask;
-    int listener;
+    int listener, null;
+    long failures = 0; /* accept() failures in a row for lack of descriptors */
 
-    if (argc < 3) {
+    if (argc < 3 || argv[1][0] == '-') {
         fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
         return 2;
     }
     const char *path = argv[1];
     char **command = argv + 2;
     if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return fail("bad socket path", path);
-    if (block_signals(&wait_mask) != 0)
-        return fail("cannot block signals in", PROG);
+        return uds_fail(PROG, "bad socket path", path);
 
     /* [worker-setup] */
-    /* Whatever descriptors we inherited from whoever started us (a shell,
-     * make, a service manager) must not reach the commands we run either.
-     * (Linux 5.11 and later; on older kernels this fails and changes nothing.) */
+    /* As pass-worker: 0, 1 and 2 open, so nothing we receive lands there. */
+    while ((null = open("/dev/null", O_RDWR)) >= 0 && null <= 2)
+        ;
+    if (null < 0)
+        return uds_fail(PROG, "cannot open", "/dev/null");
+    close(null);
+    /* Whatever else we inherited (from a shell, make, a service manager)
+     * must not reach the commands either (Linux 5.11 and later; on older
+     * kernels this fails and changes nothing). */
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-    /* SOCK_CLOEXEC here and on accept: the children must not inherit the
-     * worker's sockets, or the server could never see the worker close. */
-    listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (block_signals(&wait_mask) != 0)
+        return uds_fail(PROG, "cannot block signals in", PROG);
+    if (claim_path(path, &addr, addr_len) != 0)
+        return 1;
+    listener = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (listener < 0)
-        return fail("cannot create a socket for", path);
-    if (remove_old_socket(path) != 0) {
+        return uds_fail(PROG, "cannot create a socket for", path);
+    mode_t old_mask = umask(0177); /* mode 0600: only our user may connect */
+    int bound = bind(listener, (struct sockaddr *)&addr, addr_len);
+    umask(old_mask);
+    if (bound != 0 || listen(listener, 8) != 0) {
+        uds_fail(PROG, bound != 0 ? "cannot bind" : "cannot listen on", path);
+        if (bound == 0)
+            unlink(path);
         close(listener);
-        return 1;
-    }
-    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        fail("cannot bind", path);
-        close(listener);
-        return 1;
-    }
-    if (listen(listener, 8) != 0) {
-        fail("cannot listen on", path);
-        close(listener);
-        unlink(path);
         return 1;
     }
     /* [worker-setup] */
@@ -389,20 +412,39 @@ int main(int argc, char **argv)
 
     /* [worker-loop] */
     while (!stop_signal) {
-        /* One server at a time: while one is connected, the next waits
-         * in the listen backlog. */
-        struct pollfd p = { .fd = listener, .events = POLLIN };
+        /* One server at a time: while one is connected, the next waits in
+         * the listen backlog.  After running out of descriptors, a second's
+         * pause, with the listener out of the wait. */
+        struct pollfd p = { .fd = failures ? -1 : listener, .events = POLLIN };
+        struct timespec pause = { 1, 0 };
+        long uid = -1;
 
         reap_children(command[0]);
-        if (ppoll(&p, 1, NULL, &wait_mask) < 0) {
+        if (ppoll(&p, 1, failures ? &pause : NULL, &wait_mask) < 0) {
             if (errno == EINTR)
                 continue; /* a signal: the loop's test and reap see to it */
-            fail("cannot wait on", path);
+            uds_fail(PROG, "cannot wait on", path);
             break;
         }
         int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
         if (conn < 0) {
-            fail("cannot accept on", path);
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                if (failures++ == 0) /* say so once; chapter 07 keeps a spare */
+                    fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
+                            path, uds_strerror(errno));
+            } else if (errno != EAGAIN && errno != ECONNABORTED) {
+                uds_fail(PROG, "cannot accept on", path);
+            }
+            continue;
+        }
+        if (failures > 0) {
+            printf(PROG ": accepting again after %ld failed attempts\n", failures);
+            failures = 0;
+        }
+        /* The kernel says who connected (chapter 04): our own user only. */
+        if (uds_peer_is_self(conn, &uid) != 1) {
+            fprintf(stderr, PROG ": refused a server of uid %ld: not this worker's user\n", uid);
+            close(conn);
             continue;
         }
         printf(PROG ": server connected\n");

@@ -1,22 +1,21 @@
 #!/bin/sh
-# http-hello.sh: a tiny HTTP/1.0 responder for fdpass-worker.  Its standard
-# input and output are the client's connection.  It reads the request (the
-# request line, then headers up to the empty line) and answers every
-# request with the same small page.
+# SPDX-License-Identifier: MIT
+# http-hello.sh: a tiny HTTP/1.0 responder for pass-worker and
+# fdpass-worker.  Its standard input and output are the client's connection.
+# It reads the request (the request line, then headers up to the empty line)
+# and answers every request with the same small page.
 #
-# usage: fdpass-worker SOCKET sh http-hello.sh
+# usage: pass-worker SOCKET sh http-hello.sh
 
 cr=$(printf '\r')
 
 # Read the whole request before answering: closing a socket with unread
 # bytes in it makes the kernel send a reset, and the client may then lose
-# the answer it had not read yet.
-IFS= read -r request_line || exit 0
-while IFS= read -r header; do
-    case $header in
-        "" | "$cr") break ;;
-    esac
-done
+# the answer it had not read yet.  But give up after 10 seconds: a client
+# that connects and sends nothing must not keep this process, and its
+# connection, for ever.  (sed stops at the empty line; timeout ends it.)
+request=$(timeout 10 sed "/^$cr*\$/q") || exit 0
+[ -n "$request" ] || exit 0
 
 body='<!DOCTYPE html>
 <html><head><title>fdpass</title></head>
