@@ -16,6 +16,7 @@
  * SOCKET is a Windows path: C:\Users\me\AppData\Local\Temp\fdpass.sock
  */
 #include "uds.h"
+#include "command-line.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +27,6 @@
 #include <afunix.h>
 
 #define PROG "fdpass-worker"
-
-/* The longest command line CreateProcess takes, its NUL included. */
-#define COMMAND_LINE_MAX 32768
 
 /* The one-byte answer to each frame: the socket was made, or was not. */
 #define ACK_TAKEN 1
@@ -234,49 +232,6 @@ static int claim_socket_path(const char *path, const struct sockaddr_un *addr,
 }
 /* [claim-path] */
 
-/* [command-line] */
-/* Windows passes a child one string, not an argv: the child's C runtime
- * splits it again (the rules of CommandLineToArgvW).  Quote each argument
- * so it comes back unchanged: backslashes are literal except before a
- * quote, where they must be doubled, and a quote inside is \".  Returns 0,
- * or -1 when the line would not fit in CAP bytes. */
-static int append_arg(char *line, size_t cap, size_t *len, const char *arg)
-{
-    size_t n = *len;
-    int quote = *arg == '\0' || strpbrk(arg, " \t\n\v\"") != NULL;
-
-#define PUT(c) do { if (n + 1 >= cap) return -1; line[n++] = (c); } while (0)
-    if (n > 0)
-        PUT(' ');
-    if (quote)
-        PUT('"');
-    for (const char *p = arg;; p++) {
-        size_t slashes = 0;
-        while (*p == '\\') {
-            slashes++;
-            p++;
-        }
-        /* Before a quote, ours at the end or one of the argument's, each
-         * backslash is doubled; anywhere else they stand as they are. */
-        if (quote && (*p == '\0' || *p == '"'))
-            slashes *= 2;
-        while (slashes-- > 0)
-            PUT('\\');
-        if (*p == '\0')
-            break;
-        if (*p == '"')
-            PUT('\\');
-        PUT(*p);
-    }
-    if (quote)
-        PUT('"');
-#undef PUT
-    line[n] = '\0';
-    *len = n;
-    return 0;
-}
-/* [command-line] */
-
 /* Answer a frame with one byte, with the stop in the wait for room. */
 static int send_ack(SOCKET conn, unsigned char ack)
 {
@@ -428,7 +383,6 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
     SOCKET listener;
-    size_t line_len = 0;
     u_long on = 1, off = 0;
 
     /* An argument that starts with '-' is an option, and there are none. */
@@ -444,12 +398,11 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "bad socket path", path);
     /* Windows only: the command line is built once, here, so a command
      * too long for Windows is refused before anything starts. */
-    for (char **arg = command; *arg != NULL; arg++)
-        if (append_arg(command_line, sizeof command_line, &line_len, *arg) != 0) {
-            fprintf(stderr, PROG ": the command line is too long for Windows"
-                    " (at most %d characters)\n", COMMAND_LINE_MAX - 1);
-            return 1;
-        }
+    if (build_command_line(command_line, sizeof command_line, command) != 0) {
+        fprintf(stderr, PROG ": the command line is too long for Windows"
+                " (at most %d characters)\n", COMMAND_LINE_MAX - 1);
+        return 1;
+    }
 
     /* [worker-setup] */
     /* WSA_FLAG_NO_HANDLE_INHERIT here and the handle list in spawn_on():
