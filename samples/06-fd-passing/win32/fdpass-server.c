@@ -29,7 +29,7 @@
 #define RETRY_FIRST_MS 50    /* first pause before reconnecting */
 #define RETRY_MAX_MS 2000    /* the pause doubles up to this */
 #define RETRY_FOR_MS 10000   /* then give up after this long in all */
-#define ACCEPT_PAUSE_MS 100  /* after accept() fails for want of resources */
+#define ACCEPT_PAUSE_MS 1000 /* after accept() fails for want of resources */
 #define ACK_TAKEN 1          /* the worker's answer: it made its socket */
 
 /* The console event that asks us to stop.  Atomic, not just volatile: the
@@ -105,37 +105,31 @@ static void pause_or_stop(int ms)
 /* [signals] */
 
 /* [accept-errors] */
-/* As in the worker: a failure for want of resources is reported once,
- * then counted, with a pause before each retry, so that it neither spins
- * at full CPU nor floods the log; the count is reported when accept()
- * works again (or at exit). */
-static unsigned long accept_failures; /* since the one reported */
-static int accept_error;
+/* As in the worker: a run of failures for want of resources is reported
+ * once, with a pause before each retry, so that it neither spins at full
+ * CPU nor floods the log; one line gives the count once accept() works. */
+static long accept_failures; /* in a row */
 
-static void accept_worked(const char *where)
-{
-    if (accept_failures > 1)
-        fprintf(stderr, PROG ": cannot accept on %s: the same error %lu more time%s (%s)\n",
-                where, accept_failures - 1, accept_failures == 2 ? "" : "s",
-                uds_error_name(accept_error));
-    accept_failures = 0;
-}
-
+/* Returns 1 when the caller should pause before the next try. */
 static int accept_failed(const char *where)
 {
     int err = WSAGetLastError();
 
     if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
         return 0; /* the client gave up before we took it: nothing to report */
-    if (accept_failures > 0 && err == accept_error) {
-        accept_failures++;
-    } else {
-        accept_worked(where); /* the count of another error, if any */
-        uds_fail_code(PROG, "cannot accept on", where, err);
-        accept_error = err;
-        accept_failures = 1;
+    if (accept_failures++ == 0)
+        fprintf(stderr, PROG ": cannot accept on %s: %s; pausing %d s before each retry\n",
+                where, uds_strerror(err), ACCEPT_PAUSE_MS / 1000);
+    return 1;
+}
+
+static void accept_worked(void)
+{
+    if (accept_failures > 0) {
+        printf(PROG ": accepting again after %ld failed attempts\n", accept_failures);
+        fflush(stdout);
     }
-    return 1; /* pause before the next try */
+    accept_failures = 0;
 }
 /* [accept-errors] */
 
@@ -392,6 +386,7 @@ int main(int argc, char **argv)
     WSAPOLLFD p[MAX_LISTENERS + 2];
     SOCKET listeners[MAX_LISTENERS];
     char where[NI_MAXHOST + NI_MAXSERV + 4];
+    char names[MAX_LISTENERS][NI_MAXHOST + NI_MAXSERV + 4]; /* the listeners' */
     SOCKET worker;
     DWORD worker_pid = 0;
     int n, status = 0;
@@ -431,7 +426,7 @@ int main(int argc, char **argv)
         socklen_t len = sizeof ss;
         getsockname(listeners[i], (struct sockaddr *)&ss, &len);
         printf(PROG ": listening on %s\n",
-               format_addr((struct sockaddr *)&ss, len, where, sizeof where));
+               format_addr((struct sockaddr *)&ss, len, names[i], sizeof names[i]));
     }
     fflush(stdout);
 
@@ -465,11 +460,11 @@ int main(int argc, char **argv)
                 continue;
             SOCKET conn = accept(listeners[i], (struct sockaddr *)&peer, &peer_len);
             if (conn == INVALID_SOCKET) {
-                if (accept_failed("a listening socket"))
+                if (accept_failed(names[i]))
                     pause_or_stop(ACCEPT_PAUSE_MS);
                 continue;
             }
-            accept_worked("a listening socket");
+            accept_worked();
             /* accept() gives the new socket its listener's non-blocking
              * mode; the command expects a plain socket. */
             ioctlsocket(conn, FIONBIO, &off);
@@ -489,7 +484,6 @@ int main(int argc, char **argv)
     }
     /* [server-loop] */
 
-    accept_worked("a listening socket"); /* a count not yet reported */
     if (stop_signal)
         printf(PROG ": stopping on %s\n", stop_signal);
     else if (worker == INVALID_SOCKET)

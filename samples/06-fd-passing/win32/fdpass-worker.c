@@ -34,7 +34,7 @@
 
 /* After accept() fails for want of resources, wait this long before the
  * next try (or less, if a stop comes). */
-#define ACCEPT_PAUSE_MS 100
+#define ACCEPT_PAUSE_MS 1000
 
 /* The console event that asks us to stop.  Atomic, not just volatile: the
  * console handler sets it on a thread of its own, and C11 makes only an
@@ -152,36 +152,31 @@ static int recv_whole(SOCKET s, void *buf, size_t len)
 /* accept() that fails for want of resources (WSAEMFILE, WSAENOBUFS) fails
  * again at once while the cause lasts, and the listener stays readable:
  * retrying at once would spin at full CPU and write the same line again and
- * again.  So the first failure is reported, the ones that follow are only
- * counted, the loop pauses before each retry, and the count is reported
- * when accept() works again (or at exit).  Chapter 07 teaches more. */
-static unsigned long accept_failures; /* since the one reported */
-static int accept_error;
+ * again.  So the first failure of a run is reported, the loop pauses (a
+ * pause that a stop ends) before each retry, and one line says how many
+ * attempts failed once accept() works again.  Chapter 07 teaches more. */
+static long accept_failures; /* in a row */
 
-static void accept_worked(const char *where)
-{
-    if (accept_failures > 1)
-        fprintf(stderr, PROG ": cannot accept on %s: the same error %lu more time%s (%s)\n",
-                where, accept_failures - 1, accept_failures == 2 ? "" : "s",
-                uds_error_name(accept_error));
-    accept_failures = 0;
-}
-
+/* Returns 1 when the caller should pause before the next try. */
 static int accept_failed(const char *where)
 {
     int err = WSAGetLastError();
 
     if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
         return 0; /* the client gave up before we took it: nothing to report */
-    if (accept_failures > 0 && err == accept_error) {
-        accept_failures++;
-    } else {
-        accept_worked(where); /* the count of another error, if any */
-        uds_fail_code(PROG, "cannot accept on", where, err);
-        accept_error = err;
-        accept_failures = 1;
+    if (accept_failures++ == 0)
+        fprintf(stderr, PROG ": cannot accept on %s: %s; pausing %d s before each retry\n",
+                where, uds_strerror(err), ACCEPT_PAUSE_MS / 1000);
+    return 1;
+}
+
+static void accept_worked(void)
+{
+    if (accept_failures > 0) {
+        printf(PROG ": accepting again after %ld failed attempts\n", accept_failures);
+        fflush(stdout);
     }
-    return 1; /* pause before the next try */
+    accept_failures = 0;
 }
 /* [accept-errors] */
 
@@ -228,6 +223,7 @@ static int claim_socket_path(const char *path, const struct sockaddr_un *addr,
         return uds_fail_code(PROG, "cannot tell whether a worker is live on", path, err);
     if (!DeleteFileA(path))
         return uds_fail_code(PROG, "cannot remove stale socket", path, (int)GetLastError());
+    printf(PROG ": removed stale socket %s\n", path);
     return 0;
 }
 /* [claim-path] */
@@ -246,57 +242,67 @@ static int send_ack(SOCKET conn, unsigned char ack)
 }
 
 /* [recv-fd] */
-/* Receive one frame, rebuild the socket it describes, and answer it.
- * Returns 1 with *fd set; 0 when the server closed the connection; -1 on a
- * socket error or a stop (the connection cannot go on); -2 for a frame
- * that broke the rules (reported, answered ACK_REFUSED), after which the
- * worker goes on. */
+/* Receive one frame, rebuild the socket it describes, and answer it
+ * (ACK_TAKEN or ACK_REFUSED).  Returns 1 with *fd set; 0 when a connection
+ * was lost here; -1 when the server is to be dropped: it closed, failed,
+ * broke the rules (one line), or a stop came.  As in pass-worker, plus
+ * the stop in every wait. */
 static int recv_fd(SOCKET conn, SOCKET *fd)
 {
     unsigned char header[UDS_FRAME_HEADER];
     WSAPROTOCOL_INFOW info;
+    int r, err;
 
-    int r = recv_whole(conn, header, sizeof header);
-    if (r <= 0)
-        return r;
-    /* The frame must hold exactly one WSAPROTOCOL_INFOW.  A longer one is
-     * refused unread (WSAEMSGSIZE): the stream has lost its place, so the
-     * caller drops the server, as for any other error. */
-    long len = uds_frame_decode(header, sizeof info);
-    if (len < 0 || recv_whole(conn, &info, (size_t)len) <= 0) {
-        if (len >= 0 && WSAGetLastError() != WSAEINTR)
-            WSASetLastError(WSAECONNRESET); /* the end came inside a frame */
+    *fd = INVALID_SOCKET;
+    r = recv_whole(conn, header, sizeof header);
+    /* A frame longer than one WSAPROTOCOL_INFOW is refused unread: the
+     * stream has lost its place, so the server is dropped. */
+    long len = r == 1 ? uds_frame_decode(header, sizeof info) : 0;
+    if (r == 1 && len < 0) {
+        fprintf(stderr, PROG ": bad message from the server: a frame longer than one"
+                " WSAPROTOCOL_INFOW; dropping the server\n");
         return -1;
     }
-    *fd = INVALID_SOCKET;
-    if (len != sizeof info) {
+    if (r == 1 && (r = recv_whole(conn, &info, (size_t)len)) == 0)
+        WSASetLastError(WSAECONNRESET), r = -1; /* the end came inside a frame */
+    if (r < 0 && !stop_signal)
+        uds_fail(PROG, "cannot receive from", "the server");
+    if (r <= 0)
+        return -1;
+    r = -1;
+    /* Only a TCP connection whose provider makes file handles (not every
+     * layered provider does) can be a command's standard handles. */
+    if (len != sizeof info)
         fprintf(stderr, PROG ": bad message from the server: a frame of %ld bytes,"
-                " expected %zu (one WSAPROTOCOL_INFOW); ignored\n", len, sizeof info);
-    } else if (!(info.dwServiceFlags1 & XP1_IFS_HANDLES)) {
-        /* The command gets the socket as a file handle, which only an IFS
-         * provider's sockets are; a layered provider (LSP) may not be one. */
-        fprintf(stderr, PROG ": bad message from the server: the connection is not a file"
-                " handle (its provider lacks XP1_IFS_HANDLES); ignored\n");
-    } else {
-        /* No WSA_FLAG_OVERLAPPED: the command will use this socket with
-         * plain ReadFile() and WriteFile(), which need a synchronous handle
-         * (settled when the server made its listener: the duplicate shares
-         * the accepted socket).  WSA_FLAG_NO_HANDLE_INHERIT is the
-         * counterpart of MSG_CMSG_CLOEXEC. */
-        *fd = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
-                         &info, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-        if (*fd == INVALID_SOCKET)
-            uds_fail(PROG, "bad message from the server:", "cannot rebuild the socket");
-    }
+                " expected %zu (one WSAPROTOCOL_INFOW); dropping the server\n", len, sizeof info);
+    else if ((info.iAddressFamily != AF_INET && info.iAddressFamily != AF_INET6)
+             || info.iSocketType != SOCK_STREAM || !(info.dwServiceFlags1 & XP1_IFS_HANDLES))
+        fprintf(stderr, PROG ": bad message from the server: not a TCP connection that"
+                " can be a file handle; dropping the server\n");
+    /* No WSA_FLAG_OVERLAPPED: the command will use this socket with plain
+     * ReadFile() and WriteFile(), which need a synchronous handle (settled
+     * when the server made its listener: the duplicate shares the accepted
+     * socket).  WSA_FLAG_NO_HANDLE_INHERIT: the counterpart of
+     * MSG_CMSG_CLOEXEC. */
+    else if ((*fd = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
+                               &info, 0, WSA_FLAG_NO_HANDLE_INHERIT)) != INVALID_SOCKET)
+        r = 1;
+    else if ((err = WSAGetLastError()) == WSAEMFILE || err == WSAENOBUFS)
+        r = 0, fprintf(stderr, PROG ": lost a connection: this worker is out of sockets (%s)\n",
+                       uds_error_name(err));
+    else
+        uds_fail(PROG, "bad message from the server:", "cannot make a socket of it");
     /* Now, and only now, the server may close its copy: Microsoft's
      * hand-over sequence has the source close after the target's
      * WSASocketW().  The answer also says whether that worked. */
-    if (send_ack(conn, *fd != INVALID_SOCKET ? ACK_TAKEN : ACK_REFUSED) != 0) {
-        if (*fd != INVALID_SOCKET)
+    if (send_ack(conn, r == 1 ? ACK_TAKEN : ACK_REFUSED) != 0) {
+        if (r == 1)
             closesocket(*fd);
+        if (!stop_signal)
+            uds_fail(PROG, "cannot answer", "the server");
         return -1;
     }
-    return *fd != INVALID_SOCKET ? 1 : -2;
+    return r;
 }
 /* [recv-fd] */
 
@@ -361,18 +367,15 @@ static int spawn_on(SOCKET fd, char *command_line, const char *command)
  * stop, so no second thread is needed to watch for it. */
 static void serve_server(SOCKET conn, char *command_line, const char *command)
 {
-    while (!stop_signal) {
-        SOCKET fd;
-        int r = recv_fd(conn, &fd);
-        if (r == 1) {
-            if (!stop_signal)
-                spawn_on(fd, command_line, command);
-            closesocket(fd); /* the child has its copy; ours would keep it open */
-        } else if (r == 0 || r == -1) {
-            if (r < 0 && !stop_signal)
-                uds_fail(PROG, "cannot receive from", "the server");
-            break;
-        }
+    SOCKET fd;
+    int r;
+
+    while ((r = recv_fd(conn, &fd)) >= 0) {
+        if (r == 0)
+            continue; /* lost here, and said so */
+        if (!stop_signal)
+            spawn_on(fd, command_line, command);
+        closesocket(fd); /* the child has its copy; ours would keep it open */
     }
 }
 /* [threads] */
@@ -452,7 +455,7 @@ int main(int argc, char **argv)
                 pause_or_stop(ACCEPT_PAUSE_MS);
             continue;
         }
-        accept_worked(path);
+        accept_worked();
         /* accept() passes the listener's non-blocking mode on. */
         ioctlsocket(conn, FIONBIO, &off);
         printf(PROG ": server connected\n");
@@ -466,7 +469,6 @@ int main(int argc, char **argv)
     }
     /* [worker-loop] */
 
-    accept_worked(path); /* a count not yet reported */
     if (stop_signal)
         printf(PROG ": stopping on %s\n", stop_signal);
     closesocket(listener);

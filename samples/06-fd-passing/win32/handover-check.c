@@ -10,10 +10,13 @@
  * worker's own recv_fd() and spawn_on() take it from there; the client
  * prints what COMMAND answered, and the sender the worker's answer byte.
  *
- * usage: handover-check good|short|long|garbage|stop|midframe COMMAND [ARGS...]
+ * usage: handover-check good|short|long|fields|stop|midframe COMMAND [ARGS...]
  *        handover-check worker-side PORT go|late|quit COMMAND [ARGS...]
  * good sends a proper frame; short a frame of 3 bytes; long one byte more
- * than a WSAPROTOCOL_INFOW; garbage the right size, but nonsense.  stop
+ * than a WSAPROTOCOL_INFOW; fields a good one whose socket type is not
+ * SOCK_STREAM.  (A structure whose fields look right but make no socket
+ * cannot be tested here: Wine's WSASocketW() takes the handle it finds in
+ * it on trust.)  stop
  * sends nothing, and midframe only a frame's header: while the worker
  * waits, another thread calls its console handler, as Windows would on
  * Ctrl+Break (Wine without a console cannot send the event itself).
@@ -128,7 +131,7 @@ int main(int argc, char **argv)
     if (argc > 4 && strcmp(argv[1], "worker-side") == 0)
         return worker_side(argv[2], argv[3], argv + 4);
     if (argc < 3) {
-        fprintf(stderr, "usage: handover-check good|short|long|garbage|stop|midframe"
+        fprintf(stderr, "usage: handover-check good|short|long|fields|stop|midframe"
                 " COMMAND [ARGS...]\n");
         return 2;
     }
@@ -155,26 +158,24 @@ int main(int argc, char **argv)
         }
         return 0;
     }
+    /* What the server's send_fd() does, then spoilt as asked. */
     memset(frame, 0x5a, sizeof frame);
-    if (strcmp(argv[1], "good") == 0) {
-        /* What the server's send_fd() does. */
-        if (WSADuplicateSocketW(conn, GetCurrentProcessId(), (WSAPROTOCOL_INFOW *)frame) != 0)
-            return uds_fail("handover-check", "cannot duplicate", "the connection");
-        frame_len = sizeof(WSAPROTOCOL_INFOW);
-    } else if (strcmp(argv[1], "short") == 0) {
+    if (WSADuplicateSocketW(conn, GetCurrentProcessId(), (WSAPROTOCOL_INFOW *)frame) != 0)
+        return uds_fail("handover-check", "cannot duplicate", "the connection");
+    frame_len = sizeof(WSAPROTOCOL_INFOW);
+    if (strcmp(argv[1], "short") == 0)
         frame_len = 3;
-    } else if (strcmp(argv[1], "long") == 0) {
+    else if (strcmp(argv[1], "long") == 0)
         frame_len = sizeof frame;
-    } else {
-        frame_len = sizeof(WSAPROTOCOL_INFOW);
-    }
+    else if (strcmp(argv[1], "fields") == 0) /* the right size, not a stream socket */
+        ((WSAPROTOCOL_INFOW *)frame)->iSocketType = SOCK_DGRAM;
     if (uds_frame_send(sender, frame, frame_len) != 0)
         return uds_fail("handover-check", "cannot send", "the frame");
 
     /* As the worker's loop. */
     int r = recv_fd(receiver, &fd);
     printf("recv_fd: %d\n", r);
-    if (r == -1)
+    if (r == -1 && uds_error_name(WSAGetLastError()) != NULL)
         printf("error: %s\n", uds_error_name(WSAGetLastError()));
     /* The worker's answer, if it gave one: after this shutdown the sender
      * reads either that byte or the end. */
