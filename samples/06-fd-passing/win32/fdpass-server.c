@@ -118,8 +118,8 @@ static int accept_failed(const char *where)
     if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
         return 0; /* the client gave up before we took it: nothing to report */
     if (accept_failures++ == 0)
-        fprintf(stderr, PROG ": cannot accept on %s: %s; pausing %d s before each retry\n",
-                where, uds_strerror(err), ACCEPT_PAUSE_MS / 1000);
+        fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
+                where, uds_strerror(err));
     return 1;
 }
 

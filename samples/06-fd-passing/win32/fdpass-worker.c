@@ -165,8 +165,8 @@ static int accept_failed(const char *where)
     if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
         return 0; /* the client gave up before we took it: nothing to report */
     if (accept_failures++ == 0)
-        fprintf(stderr, PROG ": cannot accept on %s: %s; pausing %d s before each retry\n",
-                where, uds_strerror(err), ACCEPT_PAUSE_MS / 1000);
+        fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
+                where, uds_strerror(err));
     return 1;
 }
 
@@ -189,7 +189,7 @@ static void accept_worked(void)
  * worker, stop it first (Ctrl+C): it removes its file on the way out.
  * Windows has no S_ISSOCK: a socket file is a reparse point with a tag of
  * its own. */
-static int claim_socket_path(const char *path, const struct sockaddr_un *addr,
+static int claim_path(const char *path, const struct sockaddr_un *addr,
                              socklen_t addr_len)
 {
     WIN32_FIND_DATAA st;
@@ -411,7 +411,7 @@ int main(int argc, char **argv)
     /* WSA_FLAG_NO_HANDLE_INHERIT here and the handle list in spawn_on():
      * the children must not inherit the worker's sockets, or the server
      * could never see the worker close. */
-    if (claim_socket_path(path, &addr, addr_len) != 0)
+    if (claim_path(path, &addr, addr_len) != 0)
         return 1;
     listener = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
     if (listener == INVALID_SOCKET)
