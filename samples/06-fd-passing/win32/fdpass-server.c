@@ -5,7 +5,8 @@
  * Resolves ADDRESS and PORT (IPv4 and IPv6; `-`, `*`, `?`, `:` or an empty
  * ADDRESS mean every address; PORT 0 means any free port), connects to the
  * worker's socket, listens, and passes every accepted connection to the
- * worker as a frame holding a WSAPROTOCOL_INFOW, then closes its own copy.
+ * worker as a frame holding a WSAPROTOCOL_INFOW; it closes its own copy
+ * once the worker has answered that it made its socket from it.
  * If the worker goes away, it reconnects with a growing pause, and gives up
  * after RETRY_FOR_MS.  Ctrl+C, Ctrl+Break or closing the console stop it.
  *
@@ -28,28 +29,16 @@
 #define RETRY_FIRST_MS 50    /* first pause before reconnecting */
 #define RETRY_MAX_MS 2000    /* the pause doubles up to this */
 #define RETRY_FOR_MS 10000   /* then give up after this long in all */
+#define ACCEPT_PAUSE_MS 1000 /* after accept() fails for want of resources */
+#define ACK_TAKEN 1          /* the worker's answer: it made its socket */
 
 /* The console event that asks us to stop.  Atomic, not just volatile: the
  * console handler sets it on a thread of its own, and C11 makes only an
  * atomic safe to share between threads. */
 static _Atomic(const char *) stop_signal;
-static HANDLE stop_event;                /* set with it, to wake the main thread */
-static WSAEVENT worker_event;            /* the worker's socket: gone, or room to send */
-
-/* Winsock calls leave their error in WSAGetLastError(). */
-static int fail(const char *what, const char *where)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, where, uds_strerror(WSAGetLastError()));
-    return 1;
-}
-
-/* AF_UNIX came late to Windows: where it is missing, socket() fails with
- * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
-static int no_afunix(void)
-{
-    fprintf(stderr, PROG ": %s\n", UDS_AFUNIX_MISSING);
-    return 1;
-}
+/* uds_wake_pair(): the handler sends a byte on wake[1]; every wait in this
+ * program is a WSAPoll() whose set holds wake[0]. */
+static SOCKET wake[2] = { INVALID_SOCKET, INVALID_SOCKET };
 
 static const char *signal_name(DWORD event)
 {
@@ -62,8 +51,9 @@ static const char *signal_name(DWORD event)
 }
 
 /* [signals] */
-/* Runs on a thread Windows makes for the purpose: note the request and
- * wake the main thread, which waits for stop_event besides its sockets. */
+/* As in the worker: Windows calls this on a thread of its own; it notes
+ * the event and makes wake[0] readable, which ends any WSAPoll() that the
+ * main thread is in, and every later one. */
 static BOOL WINAPI on_stop(DWORD event)
 {
     const char *name = signal_name(event);
@@ -71,24 +61,77 @@ static BOOL WINAPI on_stop(DWORD event)
     if (name == NULL)
         return FALSE;
     stop_signal = name;
-    SetEvent(stop_event);
+    send(wake[1], "!", 1, 0);
     /* After a close event Windows ends the process as soon as this returns. */
     if (event == CTRL_CLOSE_EVENT)
         Sleep(INFINITE);
     return TRUE;
 }
 
-/* As in the worker: console events instead of signals, and an event that
- * every wait includes, instead of ppoll()'s signal mask. */
-static int block_signals(void)
+static int catch_stop_events(void)
 {
-    stop_event = CreateEventA(NULL, TRUE, FALSE, NULL);
-    worker_event = WSACreateEvent();
-    if (stop_event == NULL || worker_event == WSA_INVALID_EVENT)
+    if (uds_wake_pair(wake) != 0)
         return -1;
-    return SetConsoleCtrlHandler(on_stop, TRUE) ? 0 : -1;
+    if (!SetConsoleCtrlHandler(on_stop, TRUE)) {
+        WSASetLastError((int)GetLastError());
+        return -1;
+    }
+    return 0;
+}
+
+/* Wait until S is ready for EVENTS, or a stop comes: 1, 0 or -1 (error). */
+static int wait_ready(SOCKET s, short events)
+{
+    WSAPOLLFD p[2] = { { .fd = wake[0], .events = POLLRDNORM },
+                       { .fd = s, .events = events } };
+
+    while (!stop_signal) {
+        if (WSAPoll(p, 2, -1) < 0)
+            return -1;
+        if (p[1].revents != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Wait MS milliseconds, or less if a stop comes. */
+static void pause_or_stop(int ms)
+{
+    WSAPOLLFD p = { .fd = wake[0], .events = POLLRDNORM };
+
+    if (!stop_signal)
+        WSAPoll(&p, 1, ms);
 }
 /* [signals] */
+
+/* [accept-errors] */
+/* As in the worker: a run of failures for want of resources is reported
+ * once, with a pause before each retry, so that it neither spins at full
+ * CPU nor floods the log; one line gives the count once accept() works. */
+static long accept_failures; /* in a row */
+
+/* Returns 1 when the caller should pause before the next try. */
+static int accept_failed(const char *where)
+{
+    int err = WSAGetLastError();
+
+    if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
+        return 0; /* the client gave up before we took it: nothing to report */
+    if (accept_failures++ == 0)
+        fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
+                where, uds_strerror(err));
+    return 1;
+}
+
+static void accept_worked(void)
+{
+    if (accept_failures > 0) {
+        printf(PROG ": accepting again after %ld failed attempts\n", accept_failures);
+        fflush(stdout);
+    }
+    accept_failures = 0;
+}
+/* [accept-errors] */
 
 /* The getaddrinfo() error names, for messages like the other errors'.
  * On Windows they are Winsock errors under other names. */
@@ -132,8 +175,7 @@ static const char *wildcard(const char *address)
 /* Listen on every address ADDRESS resolves to.  With PORT 0 the first
  * bind picks a free port and the others reuse it, so one number reaches
  * them all.  Returns the number of listeners, 0 after a reported error. */
-static int listen_tcp(const char *address, const char *port, SOCKET *listeners,
-                      WSAEVENT *events)
+static int listen_tcp(const char *address, const char *port, SOCKET *listeners)
 {
     struct addrinfo hints, *list;
     char where[NI_MAXHOST + NI_MAXSERV + 4];
@@ -155,16 +197,17 @@ static int listen_tcp(const char *address, const char *port, SOCKET *listeners,
     }
     for (struct addrinfo *ai = list; ai && n < MAX_LISTENERS; ai = ai->ai_next) {
         DWORD one = 1;
+        u_long on = 1;
         format_addr(ai->ai_addr, (socklen_t)ai->ai_addrlen, where, sizeof where);
         /* WSASocketW() without WSA_FLAG_OVERLAPPED, where socket() would
          * set it: an accepted socket takes its listener's attributes, and
          * the command will read and write it with plain ReadFile() and
          * WriteFile(), which need a handle without overlapped I/O.  Not
-         * inheritable, as the counterpart of close-on-exec. */
+         * inheritable, as the counterpart of SOCK_CLOEXEC. */
         SOCKET s = WSASocketW(ai->ai_family, ai->ai_socktype, ai->ai_protocol,
                               NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
         if (s == INVALID_SOCKET) {
-            fail("cannot create a socket for", where);
+            uds_fail(PROG, "cannot create a socket for", where);
             continue;
         }
         /* No SO_REUSEADDR: on Windows it would let another program bind
@@ -180,19 +223,11 @@ static int listen_tcp(const char *address, const char *port, SOCKET *listeners,
                 ((struct sockaddr_in *)&first)->sin_port;
             format_addr(ai->ai_addr, (socklen_t)ai->ai_addrlen, where, sizeof where);
         }
-        if (bind(s, ai->ai_addr, (int)ai->ai_addrlen) != 0 || listen(s, SOMAXCONN) != 0) {
-            fail("cannot listen on", where);
-            closesocket(s);
-            continue;
-        }
-        /* Tie the listener to an event that the loop waits for.  This also
-         * makes it non-blocking: a client that resets before accept() must
-         * not leave us blocked in it. */
-        events[n] = WSACreateEvent();
-        if (events[n] == WSA_INVALID_EVENT || WSAEventSelect(s, events[n], FD_ACCEPT) != 0) {
-            fail("cannot wait for connections on", where);
-            if (events[n] != WSA_INVALID_EVENT)
-                WSACloseEvent(events[n]);
+        /* Non-blocking: a client that resets between WSAPoll() and
+         * accept() must not leave us blocked in accept(). */
+        if (bind(s, ai->ai_addr, (int)ai->ai_addrlen) != 0 || listen(s, SOMAXCONN) != 0
+            || ioctlsocket(s, FIONBIO, &on) != 0) {
+            uds_fail(PROG, "cannot listen on", where);
             closesocket(s);
             continue;
         }
@@ -213,6 +248,7 @@ static SOCKET connect_worker(const char *path, DWORD *pid)
     SOCKET s;
     ULONG peer = 0;
     DWORD got = 0;
+    u_long on = 1;
 
     if (uds_addr_path(&addr, &len, path) != 0)
         return INVALID_SOCKET;
@@ -222,14 +258,12 @@ static SOCKET connect_worker(const char *path, DWORD *pid)
     /* The id is the process at the other end of this connection, the one
      * that accepted it; afunix.sys is reported to leave the output length
      * at 0, so only the call's result is checked (microsoft/WSL#4676).
-     * Then the socket is tied to worker_event, where the loop learns that
-     * the worker went away and send_fd_waiting() that there is room again;
-     * that also makes it non-blocking, as MSG_DONTWAIT makes each of the
-     * Linux twin's sends. */
+     * Then non-blocking, as MSG_DONTWAIT makes each of the Linux twin's
+     * sends: send_fd_waiting() waits for room itself, with the stop. */
     if (connect(s, (struct sockaddr *)&addr, len) != 0
         || WSAIoctl(s, SIO_AF_UNIX_GETPEERPID, NULL, 0, &peer, sizeof peer,
                     &got, NULL, NULL) != 0
-        || WSAEventSelect(s, worker_event, FD_READ | FD_WRITE | FD_CLOSE) != 0) {
+        || ioctlsocket(s, FIONBIO, &on) != 0) {
         int err = WSAGetLastError();
         closesocket(s);
         WSASetLastError(err);
@@ -265,8 +299,6 @@ static int send_fd(DWORD pid, SOCKET fd, unsigned char frame[FRAME_SIZE])
 static int send_fd_waiting(SOCKET worker, DWORD pid, SOCKET fd)
 {
     unsigned char frame[FRAME_SIZE];
-    HANDLE events[2] = { stop_event, worker_event };
-    WSANETWORKEVENTS happened;
     size_t sent = 0;
 
     if (send_fd(pid, fd, frame) != 0)
@@ -279,22 +311,51 @@ static int send_fd_waiting(SOCKET worker, DWORD pid, SOCKET fd)
         }
         if (WSAGetLastError() != WSAEWOULDBLOCK)
             return -1;
-        if (WSAWaitForMultipleEvents(2, events, FALSE, WSA_INFINITE, FALSE) != WSA_WAIT_EVENT_0 + 1)
-            return -1; /* a stop */
-        if (WSAEnumNetworkEvents(worker, worker_event, &happened) == 0
-            && (happened.lNetworkEvents & FD_CLOSE)) {
-            WSASetLastError(WSAECONNRESET);
+        int r = wait_ready(worker, POLLWRNORM);
+        if (r <= 0) {
+            if (r == 0)
+                WSASetLastError(WSAEINTR);
             return -1;
         }
     }
     return 0;
 }
 
+/* [wait-ack] */
+/* Hand FD to the worker and wait for its one-byte answer: it has made its
+ * own socket from the frame (ACK_TAKEN) or could not.  Only then may the
+ * caller close FD: in Microsoft's hand-over sequence the source closes
+ * its socket after the target's WSASocketW(), not before.  Returns 1 when
+ * taken, 0 when refused, -1 on an error or a stop. */
+static int pass_fd(SOCKET worker, DWORD pid, SOCKET fd)
+{
+    unsigned char ack;
+
+    if (send_fd_waiting(worker, pid, fd) != 0)
+        return -1;
+    for (;;) {
+        int r = wait_ready(worker, POLLRDNORM);
+        if (r <= 0) {
+            if (r == 0)
+                WSASetLastError(WSAEINTR);
+            return -1;
+        }
+        long n = uds_recv_some(worker, &ack, 1);
+        if (n == 1)
+            return ack == ACK_TAKEN;
+        if (n == 0)
+            WSASetLastError(WSAECONNRESET); /* the worker went away first */
+        if (n == 0 || WSAGetLastError() != WSAEWOULDBLOCK)
+            return -1;
+    }
+}
+/* [wait-ack] */
+
 /* [reconnect] */
 /* The worker went away: try again after 50 ms, 100 ms, ... at most 2 s
  * apart, for RETRY_FOR_MS in all.  Meanwhile nobody accepts, so new
  * clients wait in the listen backlog instead of being turned away.
- * The pauses wait for stop_event, so a stop still ends the wait. */
+ * A stop ends the pauses. */
 static SOCKET reconnect_worker(const char *path, DWORD *pid)
 {
     long pause_ms = RETRY_FIRST_MS, waited_ms = 0;
@@ -311,7 +372,7 @@ static SOCKET reconnect_worker(const char *path, DWORD *pid)
                     path, RETRY_FOR_MS / 1000, uds_strerror(WSAGetLastError()));
             return INVALID_SOCKET;
         }
-        WaitForSingleObject(stop_event, (DWORD)pause_ms);
+        pause_or_stop((int)pause_ms);
         if (stop_signal)
             return INVALID_SOCKET;
         waited_ms += pause_ms;
@@ -320,27 +381,19 @@ static SOCKET reconnect_worker(const char *path, DWORD *pid)
 }
 /* [reconnect] */
 
-/* Undo what WSAEventSelect() did to a socket: no events, and blocking. */
-static void make_blocking(SOCKET s)
-{
-    u_long blocking = 0;
-
-    WSAEventSelect(s, NULL, 0);
-    ioctlsocket(s, FIONBIO, &blocking);
-}
-
 int main(int argc, char **argv)
 {
-    WSAEVENT p[MAX_LISTENERS + 2];
-    WSAEVENT listener_events[MAX_LISTENERS];
+    WSAPOLLFD p[MAX_LISTENERS + 2];
     SOCKET listeners[MAX_LISTENERS];
     char where[NI_MAXHOST + NI_MAXSERV + 4];
+    char names[MAX_LISTENERS][NI_MAXHOST + NI_MAXSERV + 4]; /* the listeners' */
     SOCKET worker;
     DWORD worker_pid = 0;
     int n, status = 0;
-    WSADATA wsa;
 
-    if (argc != 4) {
+    /* An argument that starts with '-' is an option, and there are none;
+     * a lone "-" as ADDRESS is one of the wildcard's spellings. */
+    if (argc != 4 || (argv[1][0] == '-' && argv[1][1] != '\0') || argv[3][0] == '-') {
         fprintf(stderr, "usage: " PROG " ADDRESS PORT SOCKET\n");
         return 2;
     }
@@ -351,24 +404,19 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": PORT must be a number from 0 to 65535, not '%s'\n", port);
         return 2;
     }
-    /* Winsock works only after WSAStartup, which returns its error instead
-     * of leaving it in WSAGetLastError(). */
-    int err = WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (err != 0) {
-        fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
-        return 1;
-    }
-    if (block_signals() != 0)
-        return fail("cannot catch console events in", PROG);
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
+    if (catch_stop_events() != 0)
+        return uds_fail(PROG, "cannot catch console events in", PROG);
 
     /* First the worker: without it there is nothing to listen for. */
     worker = connect_worker(path, &worker_pid);
     if (worker == INVALID_SOCKET) {
         if (WSAGetLastError() == WSAEAFNOSUPPORT)
-            return no_afunix();
-        return fail("cannot connect to the worker at", path);
+            return uds_fail_socket(PROG, path);
+        return uds_fail(PROG, "cannot connect to the worker at", path);
     }
-    n = listen_tcp(address, port, listeners, listener_events);
+    n = listen_tcp(address, port, listeners);
     if (n == 0) {
         closesocket(worker);
         return 1;
@@ -378,33 +426,26 @@ int main(int argc, char **argv)
         socklen_t len = sizeof ss;
         getsockname(listeners[i], (struct sockaddr *)&ss, &len);
         printf(PROG ": listening on %s\n",
-               format_addr((struct sockaddr *)&ss, len, where, sizeof where));
+               format_addr((struct sockaddr *)&ss, len, names[i], sizeof names[i]));
     }
     fflush(stdout);
 
     /* [server-loop] */
     while (!stop_signal && worker != INVALID_SOCKET) {
-        /* The stop event first: when several are set, the wait names the
-         * first, so a stop is never starved by a stream of clients. */
-        p[0] = stop_event;
+        /* The wake socket, the listeners, and the worker's socket: the
+         * worker writes only to answer a frame, so outside pass_fd() it
+         * turns readable only when it closes, and we notice at once. */
+        p[0] = (WSAPOLLFD){ .fd = wake[0], .events = POLLRDNORM };
         for (int i = 0; i < n; i++)
-            p[i + 1] = listener_events[i];
-        /* The worker never writes: its socket turns readable only when
-         * it closes, so we notice at once, not at the next connection. */
-        p[n + 1] = worker_event;
-        DWORD r = WSAWaitForMultipleEvents((DWORD)n + 2, p, FALSE, WSA_INFINITE, FALSE);
-        if (r == WSA_WAIT_FAILED) {
-            status = fail("cannot wait on", "the listening sockets");
+            p[i + 1] = (WSAPOLLFD){ .fd = listeners[i], .events = POLLRDNORM };
+        p[n + 1] = (WSAPOLLFD){ .fd = worker, .events = POLLRDNORM };
+        if (WSAPoll(p, (ULONG)n + 2, -1) < 0) {
+            status = uds_fail(PROG, "cannot wait on", "the listening sockets");
             break;
         }
-        if (r == WSA_WAIT_EVENT_0)
-            continue;
-        if (r == WSA_WAIT_EVENT_0 + (DWORD)n + 1) {
-            WSANETWORKEVENTS happened;
-            /* Room to send (FD_WRITE) is send_fd_waiting()'s business. */
-            if (WSAEnumNetworkEvents(worker, worker_event, &happened) == 0
-                && !(happened.lNetworkEvents & (FD_READ | FD_CLOSE)))
-                continue;
+        if (stop_signal)
+            break;
+        if (p[n + 1].revents != 0) {
             fprintf(stderr, PROG ": the worker at %s went away; reconnecting\n", path);
             closesocket(worker);
             worker = reconnect_worker(path, &worker_pid);
@@ -413,30 +454,29 @@ int main(int argc, char **argv)
         for (int i = 0; i < n && worker != INVALID_SOCKET && !stop_signal; i++) {
             struct sockaddr_storage peer;
             socklen_t peer_len = sizeof peer;
-            WSANETWORKEVENTS happened;
+            u_long off = 0;
 
-            /* Which listeners have a client (this also resets the event). */
-            if (WSAEnumNetworkEvents(listeners[i], listener_events[i], &happened) != 0
-                || !(happened.lNetworkEvents & FD_ACCEPT))
+            if (p[i + 1].revents == 0)
                 continue;
             SOCKET conn = accept(listeners[i], (struct sockaddr *)&peer, &peer_len);
             if (conn == INVALID_SOCKET) {
-                /* Nothing there after all (the client gave up), or it
-                 * was aborted: neither is a reason to stop serving. */
-                if (WSAGetLastError() != WSAEWOULDBLOCK && WSAGetLastError() != WSAECONNRESET)
-                    fail("cannot accept on", "a listening socket");
+                if (accept_failed(names[i]))
+                    pause_or_stop(ACCEPT_PAUSE_MS);
                 continue;
             }
-            /* accept() gives the new socket its listener's event and
-             * non-blocking mode; the command expects a plain socket. */
-            make_blocking(conn);
-            int sent = send_fd_waiting(worker, worker_pid, conn), err = WSAGetLastError();
-            closesocket(conn); /* the worker has its own copy now, or never will */
-            if (sent != 0 && !stop_signal) {
+            accept_worked();
+            /* accept() gives the new socket its listener's non-blocking
+             * mode; the command expects a plain socket. */
+            ioctlsocket(conn, FIONBIO, &off);
+            int r = pass_fd(worker, worker_pid, conn), err = WSAGetLastError();
+            closesocket(conn); /* after the answer: the worker has its own copy, or never will */
+            format_addr((struct sockaddr *)&peer, peer_len, where, sizeof where);
+            if (r == 0)
+                fprintf(stderr, PROG ": the worker could not take the connection from %s;"
+                        " closed it\n", where);
+            if (r < 0 && !stop_signal) {
                 fprintf(stderr, PROG ": cannot pass the connection from %s to the worker at %s: %s;"
-                        " closed it\n", format_addr((struct sockaddr *)&peer, peer_len,
-                                                    where, sizeof where),
-                        path, uds_strerror(err));
+                        " closed it\n", where, path, uds_strerror(err));
                 closesocket(worker);
                 worker = reconnect_worker(path, &worker_pid);
             }
@@ -448,12 +488,10 @@ int main(int argc, char **argv)
         printf(PROG ": stopping on %s\n", stop_signal);
     else if (worker == INVALID_SOCKET)
         status = 1;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         closesocket(listeners[i]);
-        WSACloseEvent(listener_events[i]);
-    }
     if (worker != INVALID_SOCKET)
         closesocket(worker);
-    WSACleanup();
+    uds_cleanup();
     return status;
 }

@@ -5,15 +5,18 @@
  * Listens on an AF_UNIX stream socket for one server at a time.  Each frame
  * the server sends carries one WSAPROTOCOL_INFOW: a connection it has
  * accepted and duplicated for this process.  For each, the worker rebuilds
- * the socket and starts COMMAND with it as its standard input, output and
- * error, like inetd, and closes its own copy.  When the server goes away, it
- * waits for the next one.  Ctrl+C, Ctrl+Break or closing the console stop
- * it; it removes its socket file on the way out.
+ * the socket, answers with one byte (the server closes its copy only then),
+ * and starts COMMAND with it as its standard input, output and error, like
+ * inetd, and closes its own copy.  When the server goes away, it waits for
+ * the next one.  It refuses to start over a live worker's socket.  Ctrl+C,
+ * Ctrl+Break or closing the console stop it; it removes its socket file on
+ * the way out.
  *
  * usage: fdpass-worker SOCKET COMMAND [ARGS...]
  * SOCKET is a Windows path: C:\Users\me\AppData\Local\Temp\fdpass.sock
  */
 #include "uds.h"
+#include "command-line.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,37 +28,21 @@
 
 #define PROG "fdpass-worker"
 
-/* The longest command line CreateProcess takes, its NUL included. */
-#define COMMAND_LINE_MAX 32768
+/* The one-byte answer to each frame: the socket was made, or was not. */
+#define ACK_TAKEN 1
+#define ACK_REFUSED 0
+
+/* After accept() fails for want of resources, wait this long before the
+ * next try (or less, if a stop comes). */
+#define ACCEPT_PAUSE_MS 1000
 
 /* The console event that asks us to stop.  Atomic, not just volatile: the
  * console handler sets it on a thread of its own, and C11 makes only an
  * atomic safe to share between threads. */
 static _Atomic(const char *) stop_signal;
-static HANDLE stop_event;                /* set with it, to wake the main thread */
-static WSAEVENT ready_event;             /* set when the socket we wait on is ready */
-
-/* Winsock calls leave their error in WSAGetLastError()... */
-static int fail(const char *what, const char *where)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, where, uds_strerror(WSAGetLastError()));
-    return 1;
-}
-
-/* ...other Win32 calls, such as those on files and processes, in GetLastError(). */
-static int fail_sys(const char *what, const char *where)
-{
-    fprintf(stderr, PROG ": %s %s: %s\n", what, where, uds_strerror((int)GetLastError()));
-    return 1;
-}
-
-/* AF_UNIX came late to Windows: where it is missing, socket() fails with
- * WSAEAFNOSUPPORT, whose own text does not tell the user what to do. */
-static int no_afunix(void)
-{
-    fprintf(stderr, PROG ": %s\n", UDS_AFUNIX_MISSING);
-    return 1;
-}
+/* uds_wake_pair(): the handler sends a byte on wake[1]; every wait in this
+ * program is a WSAPoll() whose set holds wake[0]. */
+static SOCKET wake[2] = { INVALID_SOCKET, INVALID_SOCKET };
 
 static const char *signal_name(DWORD event)
 {
@@ -68,9 +55,13 @@ static const char *signal_name(DWORD event)
 }
 
 /* [signals] */
-/* Windows calls this on a thread of its own, made for the purpose, while
- * the main thread is blocked in wait_ready(): it can only note the request
- * and set the event that wait_ready() waits for besides the socket. */
+/* Windows has no signals to block.  Its counterparts of SIGINT and friends
+ * are console events, which Windows delivers by calling this handler on a
+ * thread of its own, while the main thread waits in WSAPoll().  Nothing
+ * that thread can do interrupts a WSAPoll() except making one of its
+ * sockets readable: so it notes the event, then sends one byte on the wake
+ * pair.  The byte is never read, so wake[0] stays readable and every later
+ * wait returns at once too: the flag cannot be set and then slept through. */
 static BOOL WINAPI on_stop(DWORD event)
 {
     const char *name = signal_name(event);
@@ -78,7 +69,7 @@ static BOOL WINAPI on_stop(DWORD event)
     if (name == NULL)
         return FALSE; /* not ours: let the next handler (the default) have it */
     stop_signal = name;
-    SetEvent(stop_event);
+    send(wake[1], "!", 1, 0);
     /* After a close event Windows ends the process as soon as this returns:
      * wait here instead, and let main() clean up and end it. */
     if (event == CTRL_CLOSE_EVENT)
@@ -86,47 +77,120 @@ static BOOL WINAPI on_stop(DWORD event)
     return TRUE;
 }
 
-/* Windows has no signals to block.  Its counterparts of SIGINT and friends
- * are console events, delivered to a handler on a new thread; and Winsock
- * has no clean way for another thread to interrupt a blocking call the way
- * a signal interrupts ppoll().  So the worker never waits in accept() or
- * recv() for a peer that may not come: it waits in wait_ready() for the
- * socket or the stop event, and only then makes the call. */
-static int block_signals(void)
+/* Make the wake pair, then ask for the console events.  Returns 0, or -1
+ * with the reason in WSAGetLastError(). */
+static int catch_stop_events(void)
 {
-    stop_event = CreateEventA(NULL, TRUE, FALSE, NULL);
-    ready_event = WSACreateEvent();
-    if (stop_event == NULL || ready_event == WSA_INVALID_EVENT)
+    if (uds_wake_pair(wake) != 0)
         return -1;
-    return SetConsoleCtrlHandler(on_stop, TRUE) ? 0 : -1;
+    if (!SetConsoleCtrlHandler(on_stop, TRUE)) {
+        WSASetLastError((int)GetLastError());
+        return -1;
+    }
+    return 0;
 }
 
-/* Wait until SOCKET can accept or read (a peer that closed counts), or a
- * stop is asked for.  Returns 1 when ready, 0 for a stop, -1 on an error. */
-static int wait_ready(SOCKET s)
+/* Wait until S is ready for EVENTS (POLLRDNORM: data, a connection to
+ * accept, or the peer's end; POLLWRNORM: room to send), or a stop comes.
+ * Returns 1 when ready, 0 for a stop, -1 on an error. */
+static int wait_ready(SOCKET s, short events)
 {
-    HANDLE events[2] = { stop_event, ready_event };
-    u_long blocking = 0;
+    WSAPOLLFD p[2] = { { .fd = wake[0], .events = POLLRDNORM },
+                       { .fd = s, .events = events } };
 
-    /* If the socket is ready already, WSAEventSelect() sets the event at once. */
-    WSAResetEvent(ready_event);
-    if (WSAEventSelect(s, ready_event, FD_ACCEPT | FD_READ | FD_CLOSE) != 0)
-        return -1;
-    DWORD r = WSAWaitForMultipleEvents(2, events, FALSE, WSA_INFINITE, FALSE);
-    /* WSAEventSelect() made the socket non-blocking: undo both, so that
-     * recv() waits for a whole frame and accept() gives a blocking socket. */
-    WSAEventSelect(s, NULL, 0);
-    ioctlsocket(s, FIONBIO, &blocking);
-    if (r == WSA_WAIT_FAILED)
-        return -1;
-    return r == WSA_WAIT_EVENT_0 ? 0 : 1;
+    while (!stop_signal) {
+        if (WSAPoll(p, 2, -1) < 0)
+            return -1;
+        if (p[1].revents != 0) /* POLLHUP and POLLERR count: the call will say */
+            return 1;
+    }
+    return 0;
 }
 /* [signals] */
 
-/* Same rule as chapter 01: remove an old socket file, never anything else.
+/* Wait MS milliseconds, or less if a stop comes. */
+static void pause_or_stop(int ms)
+{
+    WSAPOLLFD p = { .fd = wake[0], .events = POLLRDNORM };
+
+    if (!stop_signal)
+        WSAPoll(&p, 1, ms);
+}
+
+/* Receive exactly LEN bytes, with the stop in every wait: a server that
+ * sends half a frame and then nothing must not hold the worker where
+ * Ctrl+C cannot reach it.  Returns 1; 0 when the stream ended before the
+ * first byte; -1 on an error, a stop (WSAEINTR) or an end in the middle
+ * (WSAECONNRESET).  S is a blocking socket: after WSAPoll() says it is
+ * readable, one recv() returns what is there without waiting. */
+static int recv_whole(SOCKET s, void *buf, size_t len)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        int r = wait_ready(s, POLLRDNORM);
+        if (r <= 0) {
+            if (r == 0)
+                WSASetLastError(WSAEINTR);
+            return -1;
+        }
+        long n = uds_recv_some(s, (char *)buf + got, len - got);
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            if (got == 0)
+                return 0;
+            WSASetLastError(WSAECONNRESET);
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    return 1;
+}
+
+/* [accept-errors] */
+/* accept() that fails for want of resources (WSAEMFILE, WSAENOBUFS) fails
+ * again at once while the cause lasts, and the listener stays readable:
+ * retrying at once would spin at full CPU and write the same line again and
+ * again.  So the first failure of a run is reported, the loop pauses (a
+ * pause that a stop ends) before each retry, and one line says how many
+ * attempts failed once accept() works again.  Chapter 07 teaches more. */
+static long accept_failures; /* in a row */
+
+/* Returns 1 when the caller should pause before the next try. */
+static int accept_failed(const char *where)
+{
+    int err = WSAGetLastError();
+
+    if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
+        return 0; /* the client gave up before we took it: nothing to report */
+    if (accept_failures++ == 0)
+        fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
+                where, uds_strerror(err));
+    return 1;
+}
+
+static void accept_worked(void)
+{
+    if (accept_failures > 0) {
+        printf(PROG ": accepting again after %ld failed attempts\n", accept_failures);
+        fflush(stdout);
+    }
+    accept_failures = 0;
+}
+/* [accept-errors] */
+
+/* [claim-path] */
+/* May the worker bind PATH?  0 when it may (the path is free, or held a
+ * socket file that no worker answers on, now removed), 1 when not.  As in
+ * chapter 03: a path that is not a socket is never removed, and a socket
+ * file is removed only after knocking shows nobody is behind it, so a
+ * second worker never takes over a live one's path.  To replace a running
+ * worker, stop it first (Ctrl+C): it removes its file on the way out.
  * Windows has no S_ISSOCK: a socket file is a reparse point with a tag of
  * its own. */
-static int remove_old_socket(const char *path)
+static int claim_path(const char *path, const struct sockaddr_un *addr,
+                             socklen_t addr_len)
 {
     WIN32_FIND_DATAA st;
     HANDLE found = FindFirstFileA(path, &st);
@@ -134,7 +198,7 @@ static int remove_old_socket(const char *path)
     if (found == INVALID_HANDLE_VALUE) {
         DWORD err = GetLastError(); /* Linux's ENOENT is two errors here */
         return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
-               ? 0 : fail_sys("cannot inspect", path);
+               ? 0 : uds_fail_code(PROG, "cannot inspect", path, (int)err);
     }
     FindClose(found);
     if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
@@ -142,94 +206,103 @@ static int remove_old_socket(const char *path)
         fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
         return 1;
     }
-    return DeleteFileA(path) ? 0 : fail_sys("cannot remove old socket", path);
-}
-
-/* [command-line] */
-/* Windows passes a child one string, not an argv: the child's C runtime
- * splits it again (the rules of CommandLineToArgvW).  Quote each argument
- * so it comes back unchanged: backslashes are literal except before a
- * quote, where they must be doubled, and a quote inside is \".  Returns 0,
- * or -1 when the line would not fit in CAP bytes. */
-static int append_arg(char *line, size_t cap, size_t *len, const char *arg)
-{
-    size_t n = *len;
-    int quote = *arg == '\0' || strpbrk(arg, " \t\n\v\"") != NULL;
-
-#define PUT(c) do { if (n + 1 >= cap) return -1; line[n++] = (c); } while (0)
-    if (n > 0)
-        PUT(' ');
-    if (quote)
-        PUT('"');
-    for (const char *p = arg;; p++) {
-        size_t slashes = 0;
-        while (*p == '\\') {
-            slashes++;
-            p++;
-        }
-        /* Before a quote, ours at the end or one of the argument's, each
-         * backslash is doubled; anywhere else they stand as they are. */
-        if (quote && (*p == '\0' || *p == '"'))
-            slashes *= 2;
-        while (slashes-- > 0)
-            PUT('\\');
-        if (*p == '\0')
-            break;
-        if (*p == '"')
-            PUT('\\');
-        PUT(*p);
+    /* This connect() may wait (a live worker's backlog can be full), and
+     * main() calls us before it takes the console events over: until then
+     * Ctrl+C ends the program the default way, with nothing to clean up. */
+    SOCKET probe = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+    if (probe == INVALID_SOCKET)
+        return uds_fail_socket(PROG, path);
+    int r = connect(probe, (const struct sockaddr *)addr, addr_len);
+    int err = WSAGetLastError();
+    closesocket(probe);
+    if (r == 0) {
+        fprintf(stderr, PROG ": another worker is live on %s; not starting\n", path);
+        return 1;
     }
-    if (quote)
-        PUT('"');
-#undef PUT
-    line[n] = '\0';
-    *len = n;
+    if (err != WSAECONNREFUSED) /* we cannot tell, so we touch nothing */
+        return uds_fail_code(PROG, "cannot tell whether a worker is live on", path, err);
+    if (!DeleteFileA(path))
+        return uds_fail_code(PROG, "cannot remove stale socket", path, (int)GetLastError());
+    printf(PROG ": removed stale socket %s\n", path);
     return 0;
 }
-/* [command-line] */
+/* [claim-path] */
+
+/* Answer a frame with one byte, with the stop in the wait for room. */
+static int send_ack(SOCKET conn, unsigned char ack)
+{
+    int r = wait_ready(conn, POLLWRNORM);
+
+    if (r <= 0) {
+        if (r == 0)
+            WSASetLastError(WSAEINTR);
+        return -1;
+    }
+    return uds_send_all(conn, &ack, 1);
+}
 
 /* [recv-fd] */
-/* Receive one frame and rebuild the socket it describes.
- * Returns 1 with *fd set; 0 when the server closed the connection; -1 on a
- * socket error (the connection cannot go on); -2 for a frame that broke the
- * rules (reported), after which the worker goes on. */
+/* Receive one frame, rebuild the socket it describes, and answer it
+ * (ACK_TAKEN or ACK_REFUSED).  Returns 1 with *fd set; 0 when a connection
+ * was lost here; -1 when the server is to be dropped: it closed, failed,
+ * broke the rules (one line), or a stop came.  As in pass-worker, plus
+ * the stop in every wait. */
 static int recv_fd(SOCKET conn, SOCKET *fd)
 {
+    unsigned char header[UDS_FRAME_HEADER];
     WSAPROTOCOL_INFOW info;
-    size_t len;
+    int r, err;
 
-    /* The frame must hold exactly one WSAPROTOCOL_INFOW.  A longer one is
-     * refused unread (WSAEMSGSIZE): the stream has lost its place, so the
-     * caller drops the server, as for any other error. */
-    int r = uds_frame_recv(conn, &info, sizeof info, &len);
+    *fd = INVALID_SOCKET;
+    r = recv_whole(conn, header, sizeof header);
+    /* A frame longer than one WSAPROTOCOL_INFOW is refused unread: the
+     * stream has lost its place, so the server is dropped. */
+    long len = r == 1 ? uds_frame_decode(header, sizeof info) : 0;
+    if (r == 1 && len < 0) {
+        fprintf(stderr, PROG ": bad message from the server: a frame longer than one"
+                " WSAPROTOCOL_INFOW; dropping the server\n");
+        return -1;
+    }
+    if (r == 1 && (r = recv_whole(conn, &info, (size_t)len)) == 0)
+        WSASetLastError(WSAECONNRESET), r = -1; /* the end came inside a frame */
+    if (r < 0 && !stop_signal)
+        uds_fail(PROG, "cannot receive from", "the server");
     if (r <= 0)
-        return r;
-    if (len != sizeof info) {
-        fprintf(stderr, PROG ": bad message from the server: a frame of %zu bytes,"
-                " expected %zu (one WSAPROTOCOL_INFOW); ignored\n", len, sizeof info);
-        return -2;
-    }
+        return -1;
+    r = -1;
+    /* Only a TCP connection whose provider makes file handles (not every
+     * layered provider does) can be a command's standard handles. */
+    if (len != sizeof info)
+        fprintf(stderr, PROG ": bad message from the server: a frame of %ld bytes,"
+                " expected %zu (one WSAPROTOCOL_INFOW); dropping the server\n", len, sizeof info);
+    else if ((info.iAddressFamily != AF_INET && info.iAddressFamily != AF_INET6)
+             || info.iSocketType != SOCK_STREAM || !(info.dwServiceFlags1 & XP1_IFS_HANDLES))
+        fprintf(stderr, PROG ": bad message from the server: not a TCP connection that"
+                " can be a file handle; dropping the server\n");
     /* No WSA_FLAG_OVERLAPPED: the command will use this socket with plain
-     * ReadFile() and WriteFile(), which need a synchronous handle.  (That
-     * was settled when the server made its listener, in listen_tcp(): the
-     * duplicate shares the accepted socket.)  WSA_FLAG_NO_HANDLE_INHERIT is
-     * the counterpart of MSG_CMSG_CLOEXEC: no child inherits it unless we
-     * say so. */
-    *fd = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
-                     &info, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (*fd == INVALID_SOCKET) {
-        fail("bad message from the server:", "cannot rebuild the socket");
-        return -2;
+     * ReadFile() and WriteFile(), which need a synchronous handle (settled
+     * when the server made its listener: the duplicate shares the accepted
+     * socket).  WSA_FLAG_NO_HANDLE_INHERIT: the counterpart of
+     * MSG_CMSG_CLOEXEC. */
+    else if ((*fd = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
+                               &info, 0, WSA_FLAG_NO_HANDLE_INHERIT)) != INVALID_SOCKET)
+        r = 1;
+    else if ((err = WSAGetLastError()) == WSAEMFILE || err == WSAENOBUFS)
+        r = 0, fprintf(stderr, PROG ": lost a connection: this worker is out of sockets (%s)\n",
+                       uds_error_name(err));
+    else
+        uds_fail(PROG, "bad message from the server:", "cannot make a socket of it");
+    /* Now, and only now, the server may close its copy: Microsoft's
+     * hand-over sequence has the source close after the target's
+     * WSASocketW().  The answer also says whether that worked. */
+    if (send_ack(conn, r == 1 ? ACK_TAKEN : ACK_REFUSED) != 0) {
+        if (r == 1)
+            closesocket(*fd);
+        if (!stop_signal)
+            uds_fail(PROG, "cannot answer", "the server");
+        return -1;
     }
-    /* The command gets the socket as a file handle, which only an IFS
-     * provider's sockets are; a layered provider (LSP) may not be one. */
-    if (!(info.dwServiceFlags1 & XP1_IFS_HANDLES)) {
-        fprintf(stderr, PROG ": the connection is not a file handle (its provider lacks"
-                " XP1_IFS_HANDLES), so no command can use it as stdin; closed\n");
-        closesocket(*fd);
-        return -2;
-    }
-    return 1;
+    return r;
 }
 /* [recv-fd] */
 
@@ -237,8 +310,10 @@ static int recv_fd(SOCKET conn, SOCKET *fd)
 /* Start COMMAND with the connection as its standard input, output and error.
  * A handle reaches a child only by inheritance, and inheritance is all or
  * nothing: with bInheritHandles every inheritable handle of the worker
- * would go too.  PROC_THREAD_ATTRIBUTE_HANDLE_LIST narrows it to this one
- * socket, the counterpart of Linux's close-on-exec on everything else. */
+ * would go too, its standard handles and any socket that accept() made
+ * inheritable included.  PROC_THREAD_ATTRIBUTE_HANDLE_LIST narrows it to
+ * this one socket: the child gets exactly that, the counterpart of Linux's
+ * close-on-exec on everything else. */
 static int spawn_on(SOCKET fd, char *command_line, const char *command)
 {
     HANDLE h = (HANDLE)fd;
@@ -246,14 +321,15 @@ static int spawn_on(SOCKET fd, char *command_line, const char *command)
     PROCESS_INFORMATION pi;
     SIZE_T size = 0;
 
-    /* The list must name inheritable handles. */
+    /* The list may name only inheritable handles. */
     if (!SetHandleInformation(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT))
-        return fail_sys("cannot make the connection inheritable for", command);
+        return uds_fail_code(PROG, "cannot make the connection inheritable for", command,
+                             (int)GetLastError());
     InitializeProcThreadAttributeList(NULL, 1, 0, &size); /* asks for the size */
     LPPROC_THREAD_ATTRIBUTE_LIST attrs = malloc(size);
     if (attrs == NULL || !InitializeProcThreadAttributeList(attrs, 1, 0, &size)) {
         free(attrs);
-        return fail_sys("cannot prepare to run", command);
+        return uds_fail_code(PROG, "cannot prepare to run", command, (int)GetLastError());
     }
     int ok = UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
                                        &h, sizeof h, NULL, NULL);
@@ -272,76 +348,35 @@ static int spawn_on(SOCKET fd, char *command_line, const char *command)
     DWORD err = GetLastError();
     DeleteProcThreadAttributeList(attrs);
     free(attrs);
-    if (!ok) {
-        SetLastError(err);
-        return fail_sys("cannot run", command);
-    }
-    /* Our handles to the child would keep its process object alive after
-     * it ends: see reaping below. */
+    if (!ok)
+        return uds_fail_code(PROG, "cannot run", command, (int)err);
+    /* Nothing to reap: Windows keeps no zombies.  A process object lives
+     * while a handle to it is open; closing ours now lets an ended child
+     * go.  (The price: the worker does not learn how its commands ended.) */
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess);
     return 0;
 }
 /* [spawn] */
 
-/* [reap] */
-/* Nothing to reap: Windows keeps no zombies.  A process object lives while
- * a handle to it is open, and spawn_on() closes its handles as soon as the
- * child has started, so an ended child is gone.  (The price: the worker
- * does not learn how its commands ended; keeping the handles and waiting
- * for them would tell, and is the counterpart of waitpid().) */
-/* [reap] */
-
-/* What the receiving loop needs: the server's connection and the rest. */
-struct server {
-    SOCKET conn;
-    char *command_line;
-    const char *command;
-};
-
-/* [receive-loop] */
-/* Receive frames from the server and run the command on each, until the
- * server goes away or a stop comes. */
-static void receive_loop(const struct server *sv)
-{
-    while (!stop_signal) {
-        int r = wait_ready(sv->conn);
-        if (r <= 0) {
-            if (r == 0)
-                continue; /* a stop: the loop's test sees to it */
-            fail("cannot wait on", "the server's connection");
-            break;
-        }
-        SOCKET fd;
-        r = recv_fd(sv->conn, &fd);
-        if (r == 1) {
-            if (!stop_signal)
-                spawn_on(fd, sv->command_line, sv->command);
-            closesocket(fd); /* the child has its copy; ours would keep it open */
-        } else if (r == 0 || r == -1) {
-            if (r < 0)
-                fail("cannot receive from", "the server");
-            break;
-        }
-    }
-}
-/* [receive-loop] */
-
 /* [threads] */
-/* One receiving loop, where the Linux twin runs two per CPU.  There, each
- * recvmsg() takes a whole message, descriptor and all, so threads can share
- * the connection; here a frame takes two recv() calls (uds_frame_recv()),
- * and two threads could each take a piece of the same frame.  They would
- * need a lock around each frame, and would then take turns anyway.  Nor
- * does the Linux reason carry over as such: vfork() waits for the
- * child's execve(), whereas CreateProcess() returns without waiting for
- * the new process to initialize (Microsoft's CreateProcess reference).
- * Whether threads would pay on Windows, the kit has not measured. */
+/* Serve one server: receive frames and run the command on each, until the
+ * server goes away or a stop comes.  One loop, in the main thread: a frame
+ * takes several recv() calls, so two loops on one connection could each
+ * take a piece of the same frame; and every wait already includes the
+ * stop, so no second thread is needed to watch for it. */
 static void serve_server(SOCKET conn, char *command_line, const char *command)
 {
-    struct server sv = { conn, command_line, command };
+    SOCKET fd;
+    int r;
 
-    receive_loop(&sv);
+    while ((r = recv_fd(conn, &fd)) >= 0) {
+        if (r == 0)
+            continue; /* lost here, and said so */
+        if (!stop_signal)
+            spawn_on(fd, command_line, command);
+        closesocket(fd); /* the child has its copy; ours would keep it open */
+    }
 }
 /* [threads] */
 
@@ -351,63 +386,56 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
     SOCKET listener;
-    size_t line_len = 0;
-    WSADATA wsa;
+    u_long on = 1, off = 0;
 
-    if (argc < 3) {
+    /* An argument that starts with '-' is an option, and there are none. */
+    if (argc < 3 || argv[1][0] == '-') {
         fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
         return 2;
     }
     const char *path = argv[1];
     char **command = argv + 2;
-    /* Winsock works only after WSAStartup, which returns its error instead
-     * of leaving it in WSAGetLastError(). */
-    int err = WSAStartup(MAKEWORD(2, 2), &wsa);
-    if (err != 0) {
-        fprintf(stderr, PROG ": cannot start Winsock: %s\n", uds_strerror(err));
-        return 1;
-    }
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
     if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return fail("bad socket path", path);
+        return uds_fail(PROG, "bad socket path", path);
     /* Windows only: the command line is built once, here, so a command
      * too long for Windows is refused before anything starts. */
-    for (char **arg = command; *arg != NULL; arg++)
-        if (append_arg(command_line, sizeof command_line, &line_len, *arg) != 0) {
-            fprintf(stderr, PROG ": the command line is too long for Windows"
-                    " (at most %d characters)\n", COMMAND_LINE_MAX - 1);
-            return 1;
-        }
-    if (block_signals() != 0)
-        return fail_sys("cannot catch console events in", PROG);
+    if (build_command_line(command_line, sizeof command_line, command) != 0) {
+        fprintf(stderr, PROG ": the command line is too long for Windows"
+                " (at most %d characters)\n", COMMAND_LINE_MAX - 1);
+        return 1;
+    }
 
     /* [worker-setup] */
-    /* Handles the worker inherited from whoever started it need nothing
-     * here: the handle list in spawn_on() keeps them from the commands. */
-    /* WSA_FLAG_NO_HANDLE_INHERIT here, and the handle list in spawn_on():
+    /* WSA_FLAG_NO_HANDLE_INHERIT here and the handle list in spawn_on():
      * the children must not inherit the worker's sockets, or the server
      * could never see the worker close. */
+    if (claim_path(path, &addr, addr_len) != 0)
+        return 1;
     listener = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (listener == INVALID_SOCKET) {
-        if (WSAGetLastError() == WSAEAFNOSUPPORT)
-            return no_afunix();
-        return fail("cannot create a socket for", path);
-    }
-    if (remove_old_socket(path) != 0) {
-        closesocket(listener);
-        return 1;
-    }
+    if (listener == INVALID_SOCKET)
+        return uds_fail_socket(PROG, path);
     if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        fail("cannot bind", path);
+        uds_fail(PROG, "cannot bind", path);
         closesocket(listener);
         return 1;
     }
-    if (listen(listener, 8) != 0) {
-        fail("cannot listen on", path);
+    /* Non-blocking: a server that gives up between WSAPoll() and accept()
+     * must not leave us blocked in accept(). */
+    if (listen(listener, 8) != 0 || ioctlsocket(listener, FIONBIO, &on) != 0) {
+        uds_fail(PROG, "cannot listen on", path);
         closesocket(listener);
         DeleteFileA(path);
         return 1;
     }
     /* [worker-setup] */
+    if (catch_stop_events() != 0) {
+        uds_fail(PROG, "cannot catch console events in", PROG);
+        closesocket(listener);
+        DeleteFileA(path);
+        return 1;
+    }
     printf(PROG ": listening on %s\n", path);
     fflush(stdout);
 
@@ -415,19 +443,21 @@ int main(int argc, char **argv)
     while (!stop_signal) {
         /* One server at a time: while one is connected, the next waits
          * in the listen backlog. */
-        int r = wait_ready(listener);
-
+        int r = wait_ready(listener, POLLRDNORM);
         if (r <= 0) {
-            if (r == 0)
-                continue; /* a stop: the loop's test sees to it */
-            fail("cannot wait on", path);
+            if (r < 0)
+                uds_fail(PROG, "cannot wait on", path);
             break;
         }
         SOCKET conn = accept(listener, NULL, NULL);
         if (conn == INVALID_SOCKET) {
-            fail("cannot accept on", path);
+            if (accept_failed(path))
+                pause_or_stop(ACCEPT_PAUSE_MS);
             continue;
         }
+        accept_worked();
+        /* accept() passes the listener's non-blocking mode on. */
+        ioctlsocket(conn, FIONBIO, &off);
         printf(PROG ": server connected\n");
         fflush(stdout);
         serve_server(conn, command_line, command[0]);
@@ -443,6 +473,6 @@ int main(int argc, char **argv)
         printf(PROG ": stopping on %s\n", stop_signal);
     closesocket(listener);
     DeleteFileA(path);
-    WSACleanup();
+    uds_cleanup();
     return stop_signal ? 0 : 1;
 }

@@ -3,22 +3,28 @@
  * runs the worker's receiving side without AF_UNIX.
  *
  * Where AF_UNIX is missing (Debian's Wine), the hand-over can still be
- * exercised over TCP loopback: a client connects to a listener made as the
- * server makes it; the accepted socket is duplicated with
- * WSADuplicateSocketW() (for this same process, the only one at hand) and
- * its WSAPROTOCOL_INFOW sent as a frame on a second TCP connection, which
- * stands in for the AF_UNIX one.  The worker's own recv_fd() and spawn_on()
- * take it from there, and the client prints what COMMAND answered.
+ * exercised over TCP loopback: a client connects to a listener; the
+ * accepted socket is duplicated with WSADuplicateSocketW() (for this same
+ * process, the only one at hand) and its WSAPROTOCOL_INFOW sent as a frame
+ * on a second TCP connection, which stands in for the AF_UNIX one.  The
+ * worker's own recv_fd() and spawn_on() take it from there; the client
+ * prints what COMMAND answered, and the sender the worker's answer byte.
  *
- * usage: handover-check good|short|long|garbage|stop|apart COMMAND [ARGS...]
+ * usage: handover-check good|short|long|fields|stop|midframe COMMAND [ARGS...]
+ *        handover-check worker-side PORT go|late|quit COMMAND [ARGS...]
  * good sends a proper frame; short a frame of 3 bytes; long one byte more
- * than a WSAPROTOCOL_INFOW; garbage the right size, but nonsense.  stop
- * sends nothing: while wait_ready() waits, another thread calls the
- * worker's console handler, as Windows would on Ctrl+Break (Wine without a
- * console cannot send the event itself).  apart hands the connection to a
- * second process, which runs this program as `worker-side PORT COMMAND...`:
- * it connects back over TCP and serves that connection with the worker's
- * serve_server(), which ends when the one frame has been taken.
+ * than a WSAPROTOCOL_INFOW; fields a good one whose socket type is not
+ * SOCK_STREAM.  (A structure whose fields look right but make no socket
+ * cannot be tested here: Wine's WSASocketW() takes the handle it finds in
+ * it on trust.)  stop
+ * sends nothing, and midframe only a frame's header: while the worker
+ * waits, another thread calls its console handler, as Windows would on
+ * Ctrl+Break (Wine without a console cannot send the event itself).
+ * worker-side is the other process of listen-check's --apart test: it
+ * connects to PORT on the loopback and serves that connection with the
+ * worker's serve_server().  With late, it first waits until a whole frame
+ * has arrived, says "frame here" on stdout and waits for a line on stdin;
+ * quit does the same, then leaves without taking the frame.
  */
 #define main fdpass_worker_main /* the worker's main() is not needed here */
 #include "fdpass-worker.c"
@@ -45,11 +51,12 @@ static int tcp_pair(SOCKET *l, SOCKET *c, SOCKET *a)
     return *a == INVALID_SOCKET ? -1 : 0;
 }
 
-/* What Windows does on Ctrl+Break: call the handler on a thread of its own. */
+/* What Windows does on Ctrl+Break: call the handler on a thread of its own.
+ * If the wait has not begun yet, it returns at once: the same result. */
 static DWORD WINAPI ctrl_break_later(LPVOID unused)
 {
     (void)unused;
-    Sleep(200); /* so that wait_ready() is waiting by then; if not, no harm */
+    Sleep(200);
     on_stop(CTRL_BREAK_EVENT);
     return 0;
 }
@@ -73,15 +80,15 @@ static void print_answer(SOCKET client)
     printf("client got: [%s]\n", got);
 }
 
-/* The other process of `apart`: connect to PORT on the loopback, and serve
- * that connection as the worker serves a server, until it ends. */
-static int worker_side(const char *port, char **command)
+/* The other process of listen-check --apart. */
+static int worker_side(const char *port, const char *mode, char **command)
 {
     static char command_line[COMMAND_LINE_MAX];
     struct sockaddr_in addr;
     size_t line_len = 0;
     SOCKET receiver;
-    WSADATA wsa;
+    char c;
+    DWORD n;
 
     for (char **arg = command; *arg != NULL; arg++)
         if (append_arg(command_line, sizeof command_line, &line_len, *arg) != 0)
@@ -90,72 +97,26 @@ static int worker_side(const char *port, char **command)
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = htons((u_short)atoi(port));
-    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0 || block_signals() != 0)
+    if (uds_startup() != 0 || catch_stop_events() != 0)
         return 1;
     receiver = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
     if (receiver == INVALID_SOCKET || connect(receiver, (struct sockaddr *)&addr, sizeof addr) != 0)
-        return fail("worker side: cannot connect to", port);
+        return uds_fail(PROG, "worker side: cannot connect to", port);
+    if (strcmp(mode, "go") != 0) {
+        /* Wait until the whole frame is here, without taking it. */
+        unsigned char frame[UDS_FRAME_HEADER + sizeof(WSAPROTOCOL_INFOW)];
+        while (recv(receiver, (char *)frame, sizeof frame, MSG_PEEK) < (int)sizeof frame)
+            if (wait_ready(receiver, POLLRDNORM) <= 0)
+                return 1;
+        printf("frame here\n");
+        fflush(stdout);
+        while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), &c, 1, &n, NULL) && n == 1 && c != '\n')
+            ;
+        if (strcmp(mode, "quit") == 0)
+            return 0; /* gone without an answer */
+    }
     serve_server(receiver, command_line, command[0]);
     closesocket(receiver);
-    return 0;
-}
-
-/* `apart`: start the worker side as a process of its own, duplicate CONN
- * for that process, as the server's send_fd() does, send the frame, and
- * print what CLIENT gets and how the worker side ended. */
-static int apart(SOCKET client, SOCKET conn, char **command)
-{
-    static char line[COMMAND_LINE_MAX];
-    char self[MAX_PATH], port[16];
-    struct sockaddr_in addr;
-    socklen_t len = sizeof addr;
-    size_t line_len = 0;
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    WSAPROTOCOL_INFOW info;
-    DWORD status = 1;
-
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    SOCKET l = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (l == INVALID_SOCKET || bind(l, (struct sockaddr *)&addr, sizeof addr) != 0
-        || listen(l, 1) != 0 || getsockname(l, (struct sockaddr *)&addr, &len) != 0)
-        return fail("cannot listen for", "the worker side");
-    snprintf(port, sizeof port, "%u", ntohs(addr.sin_port));
-    GetModuleFileNameA(NULL, self, sizeof self);
-    append_arg(line, sizeof line, &line_len, self);
-    append_arg(line, sizeof line, &line_len, "worker-side");
-    append_arg(line, sizeof line, &line_len, port);
-    for (char **arg = command; *arg != NULL; arg++)
-        if (append_arg(line, sizeof line, &line_len, *arg) != 0)
-            return 2;
-    /* The worker side reports on our stderr, and inherits nothing else:
-     * our sockets are all WSA_FLAG_NO_HANDLE_INHERIT. */
-    HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
-    SetHandleInformation(err, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = si.hStdOutput = si.hStdError = err;
-    if (!CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
-        return fail_sys("cannot start", "the worker side");
-    SOCKET sender = accept(l, NULL, NULL);
-    if (sender == INVALID_SOCKET)
-        return fail("cannot accept", "the worker side");
-    if (WSADuplicateSocketW(conn, pi.dwProcessId, &info) != 0)
-        return fail("cannot duplicate the connection for", "the worker side");
-    if (uds_frame_send(sender, &info, sizeof info) != 0)
-        return fail("cannot send to", "the worker side");
-    closesocket(conn); /* the worker side has its own copy now */
-    closesocket(sender); /* one frame only: the "server" goes away */
-    print_answer(client);
-    WaitForSingleObject(pi.hProcess, 20000);
-    GetExitCodeProcess(pi.hProcess, &status);
-    printf("worker side: exit %lu\n", (unsigned long)status);
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
-    closesocket(l);
     return 0;
 }
 
@@ -163,57 +124,67 @@ int main(int argc, char **argv)
 {
     static char command_line[COMMAND_LINE_MAX];
     unsigned char frame[sizeof(WSAPROTOCOL_INFOW) + 1];
-    SOCKET l1, client, conn, l2, sender, receiver, fd;
+    SOCKET l1, client, conn, l2, sender, receiver, fd = INVALID_SOCKET;
     size_t line_len = 0, frame_len;
-    WSADATA wsa;
+    unsigned char ack;
 
-    if (argc > 3 && strcmp(argv[1], "worker-side") == 0)
-        return worker_side(argv[2], argv + 3);
+    if (argc > 4 && strcmp(argv[1], "worker-side") == 0)
+        return worker_side(argv[2], argv[3], argv + 4);
     if (argc < 3) {
-        fprintf(stderr, "usage: handover-check good|short|long|garbage|stop|apart COMMAND [ARGS...]\n");
+        fprintf(stderr, "usage: handover-check good|short|long|fields|stop|midframe"
+                " COMMAND [ARGS...]\n");
         return 2;
     }
     for (int i = 2; i < argc; i++)
         if (append_arg(command_line, sizeof command_line, &line_len, argv[i]) != 0)
             return 2;
-    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0 || tcp_pair(&l1, &client, &conn) != 0
+    if (uds_startup() != 0 || tcp_pair(&l1, &client, &conn) != 0
         || tcp_pair(&l2, &sender, &receiver) != 0)
-        return fail("cannot set up", "the loopback connections");
-
-    if (strcmp(argv[1], "apart") == 0)
-        return apart(client, conn, argv + 2);
-    if (block_signals() != 0)
-        return fail_sys("cannot catch console events in", "handover-check");
-    if (strcmp(argv[1], "stop") == 0) {
+        return uds_fail("handover-check", "cannot set up", "the loopback connections");
+    if (catch_stop_events() != 0)
+        return uds_fail("handover-check", "cannot catch console events in", "handover-check");
+    if (strcmp(argv[1], "stop") == 0 || strcmp(argv[1], "midframe") == 0) {
+        if (strcmp(argv[1], "midframe") == 0)
+            uds_send_all(sender, "\0\0\1\0", 4); /* a header, and no payload */
         if (!CreateThread(NULL, 0, ctrl_break_later, NULL, 0, NULL))
-            return fail_sys("cannot start", "a thread");
-        int r = wait_ready(receiver);
-        printf("wait_ready: %d, stopping on %s\n", r, stop_signal ? stop_signal : "nothing");
+            return uds_fail_code("handover-check", "cannot start", "a thread", (int)GetLastError());
+        if (strcmp(argv[1], "stop") == 0) {
+            int r = wait_ready(receiver, POLLRDNORM);
+            printf("wait_ready: %d, stopping on %s\n", r, stop_signal ? stop_signal : "nothing");
+        } else {
+            int r = recv_fd(receiver, &fd);
+            printf("recv_fd: %d (%s), stopping on %s\n", r, uds_error_name(WSAGetLastError()),
+                   stop_signal ? stop_signal : "nothing");
+        }
         return 0;
     }
+    /* What the server's send_fd() does, then spoilt as asked. */
     memset(frame, 0x5a, sizeof frame);
-    if (strcmp(argv[1], "good") == 0) {
-        /* What the server's send_fd() does. */
-        if (WSADuplicateSocketW(conn, GetCurrentProcessId(), (WSAPROTOCOL_INFOW *)frame) != 0)
-            return fail("cannot duplicate", "the connection");
-        frame_len = sizeof(WSAPROTOCOL_INFOW);
-    } else if (strcmp(argv[1], "short") == 0) {
+    if (WSADuplicateSocketW(conn, GetCurrentProcessId(), (WSAPROTOCOL_INFOW *)frame) != 0)
+        return uds_fail("handover-check", "cannot duplicate", "the connection");
+    frame_len = sizeof(WSAPROTOCOL_INFOW);
+    if (strcmp(argv[1], "short") == 0)
         frame_len = 3;
-    } else if (strcmp(argv[1], "long") == 0) {
+    else if (strcmp(argv[1], "long") == 0)
         frame_len = sizeof frame;
-    } else {
-        frame_len = sizeof(WSAPROTOCOL_INFOW);
-    }
+    else if (strcmp(argv[1], "fields") == 0) /* the right size, not a stream socket */
+        ((WSAPROTOCOL_INFOW *)frame)->iSocketType = SOCK_DGRAM;
     if (uds_frame_send(sender, frame, frame_len) != 0)
-        return fail("cannot send", "the frame");
-    closesocket(conn); /* as the server does: the frame stands for it now */
+        return uds_fail("handover-check", "cannot send", "the frame");
 
-    /* As the worker's loop: wait until the frame is there, then take it. */
-    printf("wait_ready: %d\n", wait_ready(receiver));
+    /* As the worker's loop. */
     int r = recv_fd(receiver, &fd);
     printf("recv_fd: %d\n", r);
-    if (r == -1)
+    if (r == -1 && uds_error_name(WSAGetLastError()) != NULL)
         printf("error: %s\n", uds_error_name(WSAGetLastError()));
+    /* The worker's answer, if it gave one: after this shutdown the sender
+     * reads either that byte or the end. */
+    shutdown(receiver, SD_SEND);
+    if (uds_recv_some(sender, &ack, 1) == 1)
+        printf("ack: %d\n", ack);
+    else
+        printf("ack: none\n");
+    closesocket(conn); /* as the server does, after the answer */
     if (r == 1) {
         spawn_on(fd, command_line, argv[2]);
         closesocket(fd); /* the child has its copy, if it started */
@@ -224,6 +195,6 @@ int main(int argc, char **argv)
     closesocket(receiver);
     closesocket(l1);
     closesocket(l2);
-    WSACleanup();
+    uds_cleanup();
     return 0;
 }

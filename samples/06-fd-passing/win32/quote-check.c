@@ -1,18 +1,21 @@
 /*
  * quote-check (Windows, a test helper for win32.test, not a sample):
- * checks fdpass-worker's command-line quoting without AF_UNIX.
+ * checks the Win32 workers' command-line quoting (command-line.c) without
+ * AF_UNIX.
  *
- * Builds a command line from its own arguments with the worker's
+ * Builds a command line from its own arguments with the workers'
  * append_arg(), prints it, and splits it again with Windows's own parser,
  * CommandLineToArgvW(): every argument must come back unchanged.
  *
  * usage: quote-check [--cap BYTES] ARG...
  * --cap gives the line less room, to see the worker refuse what won't fit.
  */
-#define main fdpass_worker_main /* the worker's main() is not needed here */
-#include "fdpass-worker.c"
-#undef main
+#include "command-line.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
 #include <shellapi.h>
 
 int main(int argc, char **argv)
