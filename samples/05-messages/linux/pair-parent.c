@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     /* [make-pair] */
     /* SOCK_CLOEXEC: no end leaks into a program started later by accident. */
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-        return uds_fail(PROG, "cannot create", "a socket pair");
+        return uds_fail_socket(PROG, "a socket pair");
     pid_t pid = start_child(argv[0], sv[1]);
     /* The child's end is the child's now.  The parent must close its copy,
      * or the child's end stays open and it never sees the parent's EOF. */
