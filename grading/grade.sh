@@ -197,7 +197,10 @@ grade_one() {
     make -s -C "$build/exercises/$ex" exercise.log TEST_LOG_DRIVER=: >"$scratch/prep.out" 2>&1 || prep_ok=no
 
     local envs=(UDS_TOP_SRCDIR="$kit" UDS_TOP_BUILDDIR="$build" UDS_SRCDIR="$dir" UDS_BUILDDIR="$scratch/run"
+                UDS_EXERCISE_SRCDIR="$scratch/src"
                 UDS_PLATFORM=posix UDS_EXEEXT= UDS_RUN= UDS_EXERCISE_PROGRAM="$scratch/$prog")
+    # A slower machine may give each run of the test more time.
+    [ -n "${UDS_TIMEOUT:-}" ] && envs+=(UDS_TIMEOUT="$UDS_TIMEOUT")
 
     # Compile, as the student's code.
     local ccrc=1 warnings=0
