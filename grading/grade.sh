@@ -38,6 +38,11 @@
 #   GRADE_UID     when run as root, the uid the student's code runs as,
 #                 default 65534 (nobody); RLIMIT_NPROC does not bind root
 #   GRADE_ONLY    grade only these exercises ("02-addresses 03-lifecycle")
+#   GRADE_STRICT  when 1, exit with status 1 unless every exercise graded
+#                 has full points (GitHub Classroom's command grader scores
+#                 a step by its exit status)
+# Exit status: 0 when the results were written (whatever the score), 1 when
+# grading could not be done (or GRADE_STRICT=1 and points were lost), 2 usage.
 set -u
 export LC_ALL=C
 
@@ -354,4 +359,7 @@ echo
 cat "$out/table.txt"
 echo
 echo "results: $out/results.json (Gradescope), $out/junit.xml (JUnit), logs in $out/logs/"
+if [ "${GRADE_STRICT:-0}" = 1 ] && [ "$(num "$total_score")" != "$(num "$total_max")" ]; then
+    exit 1
+fi
 exit 0
