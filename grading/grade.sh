@@ -94,6 +94,15 @@ if [ $is_root = yes ]; then
     command -v setpriv >/dev/null || { echo "grade.sh: running as root needs setpriv (util-linux) to drop to uid $uid" >&2; exit 1; }
     unshare --pid --fork --mount-proc --net true 2>/dev/null && use_ns=yes
 fi
+# The student's code runs as $uid: it must read the kit and its build.
+if [ $is_root = yes ]; then
+    for f in "$kit/tests/kit.sh" "$build/lib/libuds.a"; do
+        setpriv --reuid="$uid" --regid="$uid" --clear-groups test -r "$f" || {
+            echo "grade.sh: uid $uid cannot read $f: the kit and its build must be readable by others (chmod -R a+rX), outside a private home directory" >&2
+            exit 1
+        }
+    done
+fi
 mode="uid $uid, at most $nproc processes"
 [ $is_root = yes ] || mode="as $(id -un) (not root: a process limit only)"
 [ $use_ns = yes ] && mode="$mode, private PID and network namespaces"
