@@ -154,7 +154,7 @@ failed() { # the last run failed, but did not crash or time out
 # Under Wine ($UDS_RUN is wine) on Linux, or natively on Windows in MSYS2
 # (UDS_NATIVE_WIN=yes, $UDS_RUN empty), where the same tests run for real.
 case $(uname -s) in
-    MINGW*|MSYS*|CYGWIN*) UDS_NATIVE_WIN=yes ;;
+    MINGW*|MSYS*|CYGWIN*|UCRT64*|CLANG*|*_NT-*) UDS_NATIVE_WIN=yes ;;
     *) UDS_NATIVE_WIN=no ;;
 esac
 # winpath PATH: a Unix path as the Windows program sees it: cygpath's
