@@ -196,7 +196,9 @@ grade_one() {
     for f in $files; do
         src=$sub/exercises/$ex/$f
         [ -e "$src" ] || [ -L "$src" ] || src=$sub/$f
-        if [ -f "$src" ] && [ ! -L "$src" ]; then
+        # ... and inside the submission (no directory link out of it either).
+        case $(realpath -e -- "$src" 2>/dev/null) in "$sub"/*) ;; *) src= ;; esac
+        if [ -n "$src" ] && [ -f "$src" ] && [ ! -L "$src" ]; then
             cp -- "$src" "$scratch/src/$f"
         else
             missing="$missing $f"
