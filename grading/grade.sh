@@ -36,7 +36,10 @@
 #   GRADE_TIMEOUT seconds one exercise's whole test may take, default 300
 #   GRADE_NPROC   most processes the student's code may have, default 64
 #   GRADE_UID     when run as root, the uid the student's code runs as,
-#                 default 65534 (nobody); RLIMIT_NPROC does not bind root
+#                 default 65534 (nobody); RLIMIT_NPROC does not bind root.
+#                 Where PID namespaces are not available, the clean-up after
+#                 each exercise kills every process of this uid: then give
+#                 one that nothing else uses.
 #   GRADE_ONLY    grade only these exercises ("02-addresses 03-lifecycle")
 #   GRADE_STRICT  when 1, exit with status 1 unless every exercise graded
 #                 has full points (GitHub Classroom's command grader scores
@@ -127,9 +130,11 @@ as_student() {
             "${envs[@]}" "$@")
     fi
 }
-# sweep: end every process the student's code left (as root: all of $uid's).
+# sweep: end every process the student's code left.  In a PID namespace
+# they all died with it; without one (as root), every process of $uid is
+# killed: so then $uid must be one that nothing else on the machine uses.
 sweep() {
-    [ $is_root = yes ] || return 0
+    [ $is_root = yes ] && [ $use_ns = no ] || return 0
     local i
     for i in 1 2 3 4 5 6 7 8 9 10; do
         setpriv --reuid="$uid" --regid="$uid" --clear-groups kill -KILL -1 2>/dev/null || break
