@@ -15,7 +15,7 @@ const char *uds_error_name(int err)
 
 const char *uds_strerror(int err)
 {
-    static _Thread_local char buf[256];
+    static UDS_THREAD_LOCAL char buf[256];
     char text[200];
     const char *name = uds_error_name(err);
 

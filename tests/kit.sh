@@ -53,6 +53,7 @@ bg() {
     _wrapper "$1"
     $_kit_wrap "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
     eval "${_name}_pid=$!"
+    eval "_bgname_$!=$_name"
     _bg_pids="$_bg_pids $!"
 }
 
@@ -81,14 +82,18 @@ wait_for_line() {
 # its status goes to $rc (124 on timeout, after which it is killed).
 wait_exit() {
     _pid=$1 _secs=$(_slow "${2:-10}")
+    eval "_last_run=\${_bgname_$_pid:-}"
     _end=$(( $(date +%s) + _secs ))
     while kill -0 "$_pid" 2>/dev/null; do
         if [ "$(date +%s)" -gt "$_end" ]; then
-            kill -KILL "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; rc=124; return 1
+            kill -KILL "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; rc=124
+            _last_what="a process still running after ${_secs} s (a time-out: it was stopped)"
+            return 1
         fi
         sleep 0.02
     done
     wait "$_pid" 2>/dev/null; rc=$?
+    _last_what=
     return 0
 }
 
@@ -104,32 +109,73 @@ run() {
     [ -z "$_kit_wrap" ] || [ -n "${UDS_TIMEOUT:-}" ] || _limit=300
     timeout -k 2 "$_limit" $_kit_wrap "$@" >"$T/$_name.out" 2>"$T/$_name.err" </dev/null
     rc=$?
+    _last_run=$_name _last_what=
+    # timeout(1) says 124 when it stopped the program, 137 when it had to kill it.
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+        _last_what="$(basename "$1") still running after $_limit s (a time-out: it was stopped)"
+    fi
+}
+_last_run= _last_what=
+
+# what_happened: how the last run ended, in words, and what it printed on
+# its standard error: a failing check shows the program's own message.
+what_happened() {
+    if [ -n "$_last_what" ]; then
+        diag "$_last_what"
+    elif [ "$rc" -gt 128 ] && [ "$rc" -lt 160 ]; then
+        diag "killed by signal SIG$(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128)))"
+    fi
+    if [ -n "$_last_run" ] && [ -s "$T/$_last_run.err" ]; then
+        diag "its standard error ($_last_run.err):"
+        diag "$(head -n 20 "$T/$_last_run.err")"
+    fi
 }
 
 # Assertions that print what they saw when they fail.
 has() {   # has FILE PATTERN: FILE has a line matching PATTERN (grep -E)
     grep -Eq -- "$2" "$1" && return 0
-    diag "expected /$2/ in $(basename "$1"), which holds:"; diag "$(cat "$1")"; return 1
+    diag "expected /$2/ in $(basename "$1"), which holds:"; diag "$(cat "$1")"; _err_too "$1"; return 1
 }
 same() {  # same FILE TEXT: FILE holds exactly TEXT and a newline
     [ "$(cat "$1")" = "$2" ] && [ "$(wc -l < "$1")" -eq 1 ] && return 0
-    diag "expected '$2' in $(basename "$1"), got:"; diag "$(cat "$1")"; return 1
+    diag "expected '$2' in $(basename "$1"), got:"; diag "$(cat "$1")"; _err_too "$1"; return 1
 }
 has_text() { # has_text FILE TEXT: FILE holds TEXT, taken literally (grep -F)
     grep -Fq -- "$2" "$1" && return 0
-    diag "expected '$2' in $(basename "$1"), which holds:"; diag "$(cat "$1")"; return 1
+    diag "expected '$2' in $(basename "$1"), which holds:"; diag "$(cat "$1")"; _err_too "$1"; return 1
+}
+_err_too() { # _err_too FILE: for NAME.out, also show NAME.err, and a time-out
+    case $1 in
+        *.out) [ -s "${1%.out}.err" ] && { diag "and $(basename "${1%.out}").err holds:"; diag "$(head -n 20 "${1%.out}.err")"; } ;;
+    esac
+    [ "$(basename "$1" .out)" = "$_last_run" ] && [ -n "$_last_what" ] && diag "$_last_what"
+    return 0
 }
 status() { # status WANT: the last run ended with exit status WANT
     [ "$rc" -eq "$1" ] && return 0
-    diag "expected exit status $1, got $rc"; return 1
+    diag "expected exit status $1, got $rc"; what_happened; return 1
 }
 failed() { # the last run failed, but did not crash or time out
     [ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && return 0
-    diag "expected a clean failure (status 1..123), got $rc"; return 1
+    diag "expected a clean failure (status 1..123), got $rc"; what_happened; return 1
 }
 
-# --- Windows programs under Wine ($UDS_RUN), for win32.test files ---------
-winpath() { printf 'Z:%s\n' "$1" | tr / '\\'; }  # a Unix path as Wine's Z: sees it
+# --- Windows programs, for win32.test files --------------------------------
+# Under Wine ($UDS_RUN is wine) on Linux, or natively on Windows in MSYS2
+# (UDS_NATIVE_WIN=yes, $UDS_RUN empty), where the same tests run for real.
+case $(uname -s) in
+    MINGW*|MSYS*|CYGWIN*|UCRT64*|CLANG*|*_NT-*) UDS_NATIVE_WIN=yes ;;
+    *) UDS_NATIVE_WIN=no ;;
+esac
+# winpath PATH: a Unix path as the Windows program sees it: cygpath's
+# C:\msys64\tmp\... natively, Wine's Z:\tmp\... under Wine.
+winpath() {
+    if [ "$UDS_NATIVE_WIN" = yes ]; then cygpath -w "$1"
+    else printf 'Z:%s\n' "$1" | tr / '\\'; fi
+}
+# Wine keeps quiet (its diagnostics are not the program's output) unless
+# the caller asked for them.
+WINEDEBUG=${WINEDEBUG:--all}; export WINEDEBUG
 unix_text() { # unix_text NAME: drop the \r of Windows line ends from $T/NAME.*
     for _f in "$T/$1.out" "$T/$1.err"; do
         tr -d '\r' <"$_f" >"$_f.tmp" && mv "$_f.tmp" "$_f"
@@ -163,4 +209,25 @@ option_rule() {
     check "$_on $* -x: unknown option, usage error (exit 2)" \
         eval 'status 2 && has_text "$T/$_on-x.err" "$_on: unknown option -x"'
     check "$_on $*: no file named --help or -x was made" test ! -e ./--help -a ! -e ./-x
+}
+
+# Stopping a Windows program as a user does, with Ctrl+C or Ctrl+Break:
+# MSYS2's kill cannot deliver those to a native program, so the test
+# helper tests/ctrl-event.exe starts the program in a console of its own
+# and sends it the event with GenerateConsoleCtrlEvent().  Natively only:
+# Wine has no console to send it through (the check is skipped there).
+#   wbg NAME COMMAND...   like bg, in its own console
+#   wstop NAME [c|break]  send Ctrl+C (default) or Ctrl+Break to it
+# Both fail (status 1) where they cannot work: test can_ctrl_event first.
+UDS_CTRL_EVENT=${UDS_TOP_BUILDDIR:-.}/tests/ctrl-event.exe
+can_ctrl_event() { [ "$UDS_NATIVE_WIN" = yes ] && [ -x "$UDS_CTRL_EVENT" ]; }
+wbg() {
+    _wn=$1; shift
+    can_ctrl_event || return 1
+    bg "$_wn" "$UDS_CTRL_EVENT" start "$(winpath "$T/$_wn.winpid")" "$@"
+}
+wstop() {
+    can_ctrl_event || return 1
+    wait_for_line "$T/$1.winpid" '^[0-9]+$' 10 || return 1
+    "$UDS_CTRL_EVENT" "${2:-c}" "$(cat "$T/$1.winpid")"
 }

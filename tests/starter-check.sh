@@ -2,12 +2,15 @@
 # fail, by running it on the untouched starter code, which must fail it.
 . "$UDS_TOP_SRCDIR/tests/kit.sh"
 
-# starter_check CHAPTER PROGRAM [every]: with "every", each check of the
-# exercise test must fail on the starter, not just one.
+# starter_check CHAPTER PROGRAM [KNOWN]
+# Every check must fail on the starter, except those whose description says
+# "free point" (the exercise explains why).  KNOWN, when given, names a
+# known exception being worked on: that check is then reported as a TAP
+# TODO (seen, not failing the kit's make check) with KNOWN as its reason.
 starter_check() {
     ex=$UDS_TOP_SRCDIR/exercises/$1
     prog=$2
-    every=${3:-}
+    known=${3:-}
     # Once a student has edited the exercise, it is no longer the starter.
     if ! (cd "$ex" && sha256sum --check --status starter.sha256); then
         skip_all "exercises/$1/$prog.c differs from starter.sha256 (edited), so it is not the starter code any more"
@@ -18,17 +21,21 @@ starter_check() {
     check "the untouched starter compiles without a warning" eval 'status 0 && test ! -s "$T/cc.out"'
     [ $rc -eq 0 ] || { diag "$(cat "$T/cc.out")"; done_testing; }
 
-    UDS_EXERCISE_PROGRAM=$T/$prog UDS_EXERCISE_SOURCE=$ex/$prog.c ${SHELL:-/bin/sh} "$ex/exercise.test" >"$T/ex.tap" 2>&1
+    UDS_EXERCISE_PROGRAM=$T/$prog UDS_EXERCISE_SRCDIR=$ex UDS_EXERCISE_SOURCE=$ex/$prog.c \
+        ${SHELL:-/bin/sh} "$ex/exercise.test" >"$T/ex.tap" 2>&1
     total=$(grep -cE '^(not )?ok ' "$T/ex.tap")
     fails=$(grep -c '^not ok ' "$T/ex.tap")
     check "the exercise test fails on the untouched starter ($fails of $total checks fail)" \
         test "$fails" -gt 0
-    if [ "$every" = every ]; then
-        check "... every one of them: a check that passes on the starter tests nothing" \
-            test "$fails" -eq "$total"
-        [ "$fails" -eq "$total" ] || diag "passing on the starter:" "$(grep '^ok ' "$T/ex.tap")"
-    fi
     check "... and it ran to the end (no bail-out)" grep -Eq '^1\.\.[1-9]' "$T/ex.tap"
+    free=$(grep '^ok ' "$T/ex.tap" | grep -v 'free point')
+    if [ -z "$free" ]; then
+        ok "every check fails on the starter, except those the exercise calls a free point"
+    else
+        tap_n=$((tap_n + 1))
+        echo "not ok $tap_n - every check fails on the starter, except those the exercise calls a free point${known:+ # TODO $known}"
+        diag "passing on the untouched starter, and not called a free point:" "$free"
+    fi
     diag "failing on the starter, as they should:" "$(grep '^not ok ' "$T/ex.tap")"
     done_testing
 }
