@@ -308,8 +308,8 @@ static void test_peer_is_self(void)
     tap_ok(r == 1 && uid == (long)geteuid(),
            "uds_peer_is_self: the other end of a socket pair is this user (uid %ld)", uid);
     tap_ok(uds_peer_is_self(sv[1], NULL) == 1, "uds_peer_is_self accepts a NULL peer_uid");
-    uds_close(sv[0]);
-    uds_close(sv[1]);
+    close_socket(sv[0]);
+    close_socket(sv[1]);
     if (pipe(p) == 0) {
         tap_ok(uds_peer_is_self(p[0], NULL) == -1 && uds_last_error() == ENOTSOCK,
                "uds_peer_is_self on a pipe fails with ENOTSOCK");
