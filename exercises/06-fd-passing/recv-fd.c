@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * recv-fd: the receiving side of descriptor passing, on its own.
  *

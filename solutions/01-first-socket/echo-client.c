@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exercise 01 — solution: an AF_UNIX echo client.
  *

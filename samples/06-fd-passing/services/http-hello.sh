@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # http-hello.sh: a tiny HTTP/1.0 responder for fdpass-worker.  Its standard
 # input and output are the client's connection.  It reads the request (the
 # request line, then headers up to the empty line) and answers every

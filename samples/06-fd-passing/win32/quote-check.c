@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * quote-check (Windows, a test helper for win32.test, not a sample):
  * checks fdpass-worker's command-line quoting without AF_UNIX.
