@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file uds.h
  * @brief The kit's tiny helper library: what a chapter needs but is not teaching.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The part of the helper library that is the same on every platform. */
 #include "uds.h"
 #include "uds_internal.h"

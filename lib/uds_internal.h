@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to lib/: what the platform parts give the shared part. */
 #ifndef UDS_INTERNAL_H
 #define UDS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Windows (Winsock) part of the helper library. */
 #include "uds.h"
 #include "uds_internal.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the kit's shell scenario tests.  Gives them TAP output, a
 # private temporary directory that is always removed, background processes
 # that are always killed and reaped, and waits bounded by time, not sleeps.

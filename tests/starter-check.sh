@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by solutions/*/starter.test: proves that an exercise's test can
 # fail, by running it on the untouched starter code, which must fail it.
 . "$UDS_TOP_SRCDIR/tests/kit.sh"

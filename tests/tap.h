@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A few lines of TAP (Test Anything Protocol) for the kit's C tests. */
 #ifndef UDS_TAP_H
 #define UDS_TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for the helper library (lib/uds.h), natively and under Wine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-peer: misbehaving peers for the kit's scenario tests.
  *

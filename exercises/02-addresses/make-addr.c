@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exercise 02: build AF_UNIX addresses by hand.
  *

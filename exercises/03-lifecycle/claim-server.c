@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * claim-server: exercise 03.  A server that starts safely.
  *

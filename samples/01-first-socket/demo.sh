@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Chapter 01's demo: start the echo server, let two clients talk to it,
 # and show what each side printed, labelled.  Ends by itself.
 # usage: demo.sh DIR   (DIR holds the built linux/echo-server and echo-client)

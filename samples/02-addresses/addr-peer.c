@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * addr-peer: misbehaving peers for chapter 02's test, on either kind of
  * address (tests/test-peer knows only pathnames).

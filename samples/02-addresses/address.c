@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * address.c: the heart of chapter 02, shared by addr-server and uds-where
  * on both platforms.  Building an AF_UNIX address, and reading one back,

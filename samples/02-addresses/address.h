@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * address.h: what addr-server and uds-where share (see address.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fd-sender: a test peer for chapter 06 that plays the server's part,
  * badly on purpose.  It connects to a worker's socket and, for each MODE in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exercise 01, solution: read a stream yourself.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Solution 02: build AF_UNIX addresses by hand.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * claim-server: exercise 03, solved.  A server that starts safely.
  *

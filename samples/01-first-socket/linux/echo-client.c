@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * echo-client (Linux): the first AF_UNIX client.
  *

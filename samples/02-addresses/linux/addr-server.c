@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * addr-server (Linux): a server on a pathname or an abstract address.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uds-where (Linux): where is each end of a connection?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * addr-server (Windows): a server on a pathname or an abstract address.
  *

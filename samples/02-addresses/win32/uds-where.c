@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uds-where (Windows): where is each end of a connection?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * upcase-client (Linux): send a whole file, say "that's all", read the reply.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * upcase-server (Linux): a server with a whole life, start to stop.
  *

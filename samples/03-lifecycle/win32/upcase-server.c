@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * upcase-server (Windows): a server with a whole life, start to stop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fork-server (Linux): the plain fork-per-connection accept loop, as the
  * baseline of the chapter's bench.

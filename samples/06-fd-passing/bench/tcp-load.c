@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tcp-load (Linux): a TCP load generator for the chapter's tests and bench.
  *

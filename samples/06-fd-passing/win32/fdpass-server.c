@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdpass-server (Windows): accepts TCP connections and hands each one to the
  * worker process, over an AF_UNIX socket, with WSADuplicateSocketW().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdpass-worker (Windows): runs a command on connections that another process
  * accepted.

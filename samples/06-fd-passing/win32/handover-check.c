@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * handover-check (Windows, a test helper for win32.test, not a sample):
  * runs the worker's receiving side without AF_UNIX.

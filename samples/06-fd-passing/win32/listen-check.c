@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * listen-check (Windows, a test helper for win32.test, not a sample):
  * runs the server's TCP side without AF_UNIX.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * quote-check (Windows, a test helper for win32.test, not a sample):
  * checks the Win32 workers' command-line quoting (command-line.c) without
