@@ -27,11 +27,11 @@ static int make_address(struct sockaddr_un *addr, socklen_t *len, const char *ar
     return uds_addr_path(addr, len, arg);
 }
 
-/* [send-credentials] */
+/* [send-request] */
 /* Send "whoami\n" with an SCM_CREDENTIALS control message.  We may claim
  * only our own pid, uid and gid (root may claim any): the kernel checks the
  * claim, and sendmsg() fails with EPERM for a false one. */
-static int send_with_credentials(int sock)
+static int send_request(int sock)
 {
     char text[] = "whoami\n";
     struct ucred me = { .pid = getpid(), .uid = getuid(), .gid = getgid() };
@@ -48,7 +48,7 @@ static int send_with_credentials(int sock)
     memcpy(CMSG_DATA(c), &me, sizeof me);
     return sendmsg(sock, &msg, MSG_NOSIGNAL) == (long)iov.iov_len ? 0 : -1;
 }
-/* [send-credentials] */
+/* [send-request] */
 
 /* Read one line (a byte at a time: it never reads past the newline).
  * Returns its length, 0 when the server closed before a line began, -1 on
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
     if (strncmp(line, "refused:", 8) == 0)
         goto out; /* nothing sent, so the server's close is clean */
     /* [first-line] */
-    if (send_with_credentials(sock) != 0 || shutdown(sock, SHUT_WR) != 0) {
+    if (send_request(sock) != 0 || shutdown(sock, SHUT_WR) != 0) {
         uds_fail(PROG, "cannot send to", path);
         goto out;
     }

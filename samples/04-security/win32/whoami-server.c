@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * whoami-server (Windows): tell each client who Windows says it is.
+ *
+ * As soon as a client is accepted, the server asks Winsock for the pid at
+ * the other end (SIO_AF_UNIX_GETPEERPID), opens that process's token and
+ * reads its user and group (SIDs), and sends that back as the first line.
+ * Windows sends no credentials with a message (there is no
+ * SCM_CREDENTIALS): the second line, after the client's message, says so.
+ * Nothing the client says about itself is believed.
+ *
+ * usage: whoami-server SOCKET_PATH
+ * SOCKET_PATH is a Windows path: C:\Users\me\AppData\Local\Temp\who.sock
+ * It runs until it is stopped (Ctrl+C); a socket file it leaves behind is
+ * removed by the next start, once a knock shows nobody listens there.
+ */
+#include "uds.h"
+#include "token.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <winsock2.h>
+#include <afunix.h>
+
+#define PROG "whoami-server"
+
+/* "@name" would be an abstract address, reported not to work on Windows. */
+static int make_address(struct sockaddr_un *addr, socklen_t *len, const char *arg)
+{
+    if (arg[0] == '@')
+        return uds_addr_abstract(addr, len, arg + 1, strlen(arg + 1));
+    return uds_addr_path(addr, len, arg);
+}
+
+/* Chapter 03's rule: remove only a socket file nobody listens on.  Windows
+ * has no S_ISSOCK: a socket file is a reparse point with a tag of its own. */
+static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
+{
+    WIN32_FIND_DATAA st;
+    HANDLE found = path[0] == '@' ? INVALID_HANDLE_VALUE : FindFirstFileA(path, &st);
+    if (found == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError();
+        return path[0] == '@' || err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
+               ? 0 : uds_fail_code(PROG, "cannot inspect", path, (int)err);
+    }
+    FindClose(found);
+    int is_sock = (st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+                  && st.dwReserved0 == IO_REPARSE_TAG_AF_UNIX;
+    SOCKET probe = is_sock ? socket(AF_UNIX, SOCK_STREAM, 0) : INVALID_SOCKET;
+    int stale = probe != INVALID_SOCKET && connect(probe, (const struct sockaddr *)addr, len) != 0
+                && WSAGetLastError() == WSAECONNREFUSED;
+    if (probe != INVALID_SOCKET)
+        closesocket(probe);
+    if (!stale) {
+        fprintf(stderr, PROG ": %s exists and is not a stale socket; not removing it\n", path);
+        return 1;
+    }
+    return DeleteFileA(path) ? 0 : uds_fail_code(PROG, "cannot remove stale socket", path,
+                                                 (int)GetLastError());
+}
+
+/* Tell one client who it is, from its pid and that process's token.
+ * Returns 0, or -1 with the reason in WSAGetLastError(). */
+static int tell(SOCKET client)
+{
+    char line[1024], user[300], group[300];
+    BYTE user_sid[SID_ROOM], group_sid[SID_ROOM];
+    const char *step;
+
+    /* [peercred] */
+    /* Winsock recorded the client's process id when it connected; the
+     * identity (user and group SIDs) must be read from that process. */
+    ULONG pid = 0;
+    DWORD got = 0;
+    if (WSAIoctl(client, SIO_AF_UNIX_GETPEERPID, NULL, 0, &pid, sizeof pid, &got, NULL, NULL) != 0)
+        return -1;
+    DWORD err = token_sid(pid, TokenUser, user_sid, &step);
+    if (err == 0)
+        err = token_sid(pid, TokenPrimaryGroup, group_sid, &step);
+    /* [peercred] */
+    if (err != 0) {
+        /* Usually: the client runs as another user, whose process we may
+         * not open.  Say so, with the pid, which is all we know. */
+        printf("client pid %lu, user unknown (%s: %s)\n", pid, step, uds_strerror((int)err));
+        snprintf(line, sizeof line, "you are pid %lu; who you are is unknown (%s: %s)\n",
+                 pid, step, uds_strerror((int)err));
+    } else {
+        printf("client pid %lu, user %s\n", pid, sid_text(user_sid, user, sizeof user));
+        snprintf(line, sizeof line, "you are pid %lu, user %s, group %s\n", pid, user,
+                 sid_text(group_sid, group, sizeof group));
+    }
+    fflush(stdout);
+    if (uds_send_all(client, line, strlen(line)) != 0)
+        return -1;
+
+    /* [recv-credentials] */
+    /* Windows has no SCM_CREDENTIALS: a message is only its bytes. */
+    char data[64];
+    long n = uds_recv_some(client, data, sizeof data);
+    if (n <= 0)
+        return (int)n; /* 0: the client left without a message */
+    snprintf(line, sizeof line, "your message came without credentials\n");
+    /* [recv-credentials] */
+    return uds_send_all(client, line, strlen(line));
+}
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_un addr;
+    socklen_t addr_len;
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+        return 2;
+    }
+    const char *path = argv[1];
+    /* Windows only: Winsock works only after WSAStartup. */
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
+    if (make_address(&addr, &addr_len, path) != 0)
+        return uds_fail(PROG, "bad socket path", path);
+    if (claim_path(path, &addr, addr_len) != 0)
+        return 1;
+
+    SOCKET listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (listener == INVALID_SOCKET)
+        return uds_fail_socket(PROG, path);
+    /* [bind-mode] */
+    /* Windows has no umask and no mode bits: the socket file gets the
+     * access rules (the DACL) its directory passes on to new files. */
+    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0 || listen(listener, 8) != 0) {
+        uds_fail(PROG, "cannot listen on", path);
+        closesocket(listener);
+        return 1;
+    }
+    printf("listening on %s (access: as the directory passes on)\n", path);
+    /* [bind-mode] */
+    fflush(stdout);
+
+    for (;;) {
+        SOCKET client = accept(listener, NULL, NULL);
+        if (client == INVALID_SOCKET) {
+            if (WSAGetLastError() == WSAEINTR || WSAGetLastError() == WSAECONNABORTED)
+                continue;
+            uds_fail(PROG, "cannot accept on", path);
+            break;
+        }
+        if (tell(client) != 0)
+            fprintf(stderr, PROG ": a client: %s\n", uds_strerror(WSAGetLastError()));
+        closesocket(client);
+    }
+    closesocket(listener);
+    return 1;
+}
