@@ -87,17 +87,14 @@ static int tell(int client)
         return -1;
 
     /* [recv-credentials] */
-    /* With SO_PASSCRED on, every message arrives with an SCM_CREDENTIALS
-     * control message: the sender's pid, uid and gid, as claimed by the
-     * sender and checked by the kernel (or filled in by the kernel). */
-    int on = 1;
+    /* With SO_PASSCRED on (see main), every message arrives with an
+     * SCM_CREDENTIALS control message: the sender's pid, uid and gid, as
+     * claimed by the sender and checked by the kernel, or filled in by it. */
     char data[64];
     union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(struct ucred))]; } control;
     struct iovec iov = { .iov_base = data, .iov_len = sizeof data };
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                           .msg_control = control.buf, .msg_controllen = sizeof control.buf };
-    if (setsockopt(client, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0)
-        return -1;
     long n = recvmsg(client, &msg, MSG_CMSG_CLOEXEC);
     if (n <= 0)
         return (int)n; /* 0: the client left without a message */
@@ -133,6 +130,19 @@ int main(int argc, char **argv)
     int listener = socket(AF_UNIX, SOCK_STREAM, 0);
     if (listener < 0)
         return uds_fail_socket(PROG, path);
+    /* [passcred] */
+    /* SO_PASSCRED on the listening socket, before any client connects:
+     * accepted sockets inherit it, so the kernel attaches credentials to
+     * every message, even one sent before accept().  Turned on later, a
+     * message already sent without credentials would show pid 0 and the
+     * overflow uid 65534 instead. */
+    int on = 1;
+    if (setsockopt(listener, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) {
+        uds_fail(PROG, "cannot set SO_PASSCRED on", path);
+        close(listener);
+        return 1;
+    }
+    /* [passcred] */
     /* [bind-mode] */
     /* bind() creates the socket file with mode 0777 minus the umask: the
      * umask in force now decides who may connect (write permission). */

@@ -125,6 +125,9 @@ int main(int argc, char **argv)
     SOCKET listener = socket(AF_UNIX, SOCK_STREAM, 0);
     if (listener == INVALID_SOCKET)
         return uds_fail_socket(PROG, path);
+    /* [passcred] */
+    /* Windows has no SO_PASSCRED: nothing to turn on. */
+    /* [passcred] */
     /* [bind-mode] */
     /* Windows has no umask and no mode bits: the socket file gets the
      * access rules (the DACL) its directory passes on to new files. */
