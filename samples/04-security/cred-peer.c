@@ -11,6 +11,7 @@
  * usage: cred-peer SOCKET_PATH UID     (@NAME for an abstract address)
  */
 #include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +29,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *path = argv[1];
-    int r = path[0] == '@' ? uds_addr_abstract(&addr, &addr_len, path + 1, strlen(path + 1))
-                           : uds_addr_path(&addr, &addr_len, path);
-    if (r != 0)
+    if (make_address(&addr, &addr_len, path) != 0)
         return uds_fail("cred-peer", "bad socket path", path);
     int sock = socket(AF_UNIX, SOCK_STREAM, 0);
     if (sock < 0)

@@ -13,6 +13,7 @@
  * Without SOCKET_PATH: $XDG_RUNTIME_DIR/afunix-kit/private.sock.
  */
 #include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +23,6 @@
 #include <unistd.h>
 
 #define PROG "private-server"
-
-static int make_address(struct sockaddr_un *addr, socklen_t *len, const char *arg)
-{
-    if (arg[0] == '@')
-        return uds_addr_abstract(addr, len, arg + 1, strlen(arg + 1));
-    return uds_addr_path(addr, len, arg);
-}
 
 /* [private-dir] */
 /* Create DIR with mode 0700, or check the one that is there: a real
@@ -96,27 +90,11 @@ static int may_serve(int client, struct ucred *peer, char *why, size_t cap)
 }
 /* [may-serve] */
 
-/* Send back every line upper-cased until the client closes; bytes or -1. */
-static long upcase(int client)
-{
-    char buf[4096];
-    long total = 0, n;
-    while ((n = uds_recv_some(client, buf, sizeof buf)) > 0) {
-        for (long i = 0; i < n; i++)
-            if (buf[i] >= 'a' && buf[i] <= 'z')
-                buf[i] = (char)(buf[i] - 'a' + 'A');
-        if (uds_send_all(client, buf, (size_t)n) != 0)
-            return -1;
-        total += n;
-    }
-    return n == 0 ? total : -1;
-}
-
 int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
     socklen_t addr_len;
-    char path[UDS_PATH_MAX + 32], line[256];
+    char path[4096], line[256];
 
     if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
         fprintf(stderr, "usage: " PROG " [SOCKET_PATH]\n");

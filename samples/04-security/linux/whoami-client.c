@@ -12,6 +12,7 @@
  * usage: whoami-client SOCKET_PATH      (@NAME for an abstract address)
  */
 #include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,13 +20,6 @@
 #include <unistd.h>
 
 #define PROG "whoami-client"
-
-static int make_address(struct sockaddr_un *addr, socklen_t *len, const char *arg)
-{
-    if (arg[0] == '@')
-        return uds_addr_abstract(addr, len, arg + 1, strlen(arg + 1));
-    return uds_addr_path(addr, len, arg);
-}
 
 /* [send-request] */
 /* Send "whoami\n" with an SCM_CREDENTIALS control message.  We may claim

@@ -14,6 +14,7 @@
  * removed by the next start, once a knock shows nobody listens there.
  */
 #include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,14 +25,6 @@
 #include <unistd.h>
 
 #define PROG "whoami-server"
-
-/* "@name" is an abstract address (chapter 02); anything else a path. */
-static int make_address(struct sockaddr_un *addr, socklen_t *len, const char *arg)
-{
-    if (arg[0] == '@')
-        return uds_addr_abstract(addr, len, arg + 1, strlen(arg + 1));
-    return uds_addr_path(addr, len, arg);
-}
 
 /* Chapter 03's rule: remove only a socket file nobody listens on. */
 static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)

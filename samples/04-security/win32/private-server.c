@@ -14,6 +14,7 @@
  * Without SOCKET_PATH: %LOCALAPPDATA%\afunix-kit\private.sock.
  */
 #include "uds.h"
+#include "common.h"
 #include "token.h"
 
 #include <stdio.h>
@@ -27,13 +28,6 @@
 #define PROG "private-server"
 
 static BYTE me[SID_ROOM]; /* our own user's SID */
-
-static int make_address(struct sockaddr_un *addr, socklen_t *len, const char *arg)
-{
-    if (arg[0] == '@')
-        return uds_addr_abstract(addr, len, arg + 1, strlen(arg + 1));
-    return uds_addr_path(addr, len, arg);
-}
 
 /* [private-dir] */
 /* Create DIR owned by us with a protected DACL (nothing inherited from
@@ -169,27 +163,11 @@ static int may_serve(SOCKET client, ULONG *pid, char *why, size_t cap)
 }
 /* [may-serve] */
 
-/* Send back every line upper-cased until the client closes; bytes or -1. */
-static long upcase(SOCKET client)
-{
-    char buf[4096];
-    long total = 0, n;
-    while ((n = uds_recv_some(client, buf, sizeof buf)) > 0) {
-        for (long i = 0; i < n; i++)
-            if (buf[i] >= 'a' && buf[i] <= 'z')
-                buf[i] = (char)(buf[i] - 'a' + 'A');
-        if (uds_send_all(client, buf, (size_t)n) != 0)
-            return -1;
-        total += n;
-    }
-    return n == 0 ? total : -1;
-}
-
 int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
     socklen_t addr_len;
-    char path[UDS_PATH_MAX + 32], line[512], name[300];
+    char path[4096], line[512], name[300];
     const char *step;
 
     if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {

@@ -13,6 +13,7 @@
  * SOCKET_PATH is a Windows path: C:\Users\me\AppData\Local\Temp\who.sock
  */
 #include "uds.h"
+#include "common.h"
 #include "token.h"
 
 #include <stdio.h>
@@ -21,13 +22,6 @@
 #include <afunix.h>
 
 #define PROG "whoami-client"
-
-static int make_address(struct sockaddr_un *addr, socklen_t *len, const char *arg)
-{
-    if (arg[0] == '@')
-        return uds_addr_abstract(addr, len, arg + 1, strlen(arg + 1));
-    return uds_addr_path(addr, len, arg);
-}
 
 /* [send-request] */
 /* Send "whoami\n".  Windows has no SCM_CREDENTIALS: the server learns who

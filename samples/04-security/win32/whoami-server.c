@@ -15,6 +15,7 @@
  * removed by the next start, once a knock shows nobody listens there.
  */
 #include "uds.h"
+#include "common.h"
 #include "token.h"
 
 #include <stdio.h>
@@ -23,14 +24,6 @@
 #include <afunix.h>
 
 #define PROG "whoami-server"
-
-/* "@name" would be an abstract address, reported not to work on Windows. */
-static int make_address(struct sockaddr_un *addr, socklen_t *len, const char *arg)
-{
-    if (arg[0] == '@')
-        return uds_addr_abstract(addr, len, arg + 1, strlen(arg + 1));
-    return uds_addr_path(addr, len, arg);
-}
 
 /* Chapter 03's rule: remove only a socket file nobody listens on.  Windows
  * has no S_ISSOCK: a socket file is a reparse point with a tag of its own. */
