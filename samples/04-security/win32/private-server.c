@@ -27,7 +27,8 @@
 
 #define PROG "private-server"
 
-static BYTE me[SID_ROOM]; /* our own user's SID */
+static sid_buf own;              /* our own user's SID, */
+static const PSID me = &own.sid; /* read once at start */
 
 /* [private-dir] */
 /* Create DIR owned by us with a protected DACL (nothing inherited from
@@ -142,23 +143,23 @@ static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_
  * is a refusal too, naming the pid and the reason. */
 static int may_serve(SOCKET client, ULONG *pid, char *why, size_t cap)
 {
-    BYTE sid[SID_ROOM];
+    sid_buf peer;
     char text[300];
     const char *step;
     DWORD got = 0;
 
     if (WSAIoctl(client, SIO_AF_UNIX_GETPEERPID, NULL, 0, pid, sizeof *pid, &got, NULL, NULL) != 0)
         return -1;
-    DWORD err = token_sid(*pid, TokenUser, sid, &step);
+    DWORD err = token_sid(*pid, TokenUser, &peer.sid, &step);
     if (err != 0) {
         snprintf(why, cap, "pid %lu cannot be identified (%s: %s)", *pid, step,
                  uds_strerror((int)err));
         return 0;
     }
-    if (EqualSid(sid, me))
+    if (EqualSid(&peer.sid, me))
         return 1;
     snprintf(why, cap, "user %s is not the owner of this server",
-             sid_text(sid, text, sizeof text));
+             sid_text(&peer.sid, text, sizeof text));
     return 0;
 }
 /* [may-serve] */

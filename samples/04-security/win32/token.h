@@ -14,8 +14,9 @@
 #include <stddef.h>
 #include <windows.h>
 
-/** Room for any SID. */
+/* Room for any SID, aligned as a SID must be (its sub-authorities are DWORDs). */
 #define SID_ROOM SECURITY_MAX_SID_SIZE
+typedef union { SID sid; BYTE room[SID_ROOM]; } sid_buf;
 
 /*
  * Copy the user (what = TokenUser) or primary group (TokenPrimaryGroup)

@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
     char line[1024], me[300];
-    BYTE sid[SID_ROOM];
+    sid_buf sid;
     const char *step;
 
     if (argc != 2) {
@@ -70,10 +70,10 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "cannot start", "Winsock");
     if (make_address(&addr, &addr_len, path) != 0)
         return uds_fail(PROG, "bad socket path", path);
-    DWORD err = token_sid(0, TokenUser, sid, &step);
+    DWORD err = token_sid(0, TokenUser, &sid.sid, &step);
     if (err != 0)
         return uds_fail_code(PROG, "cannot read the token of", "this process", (int)err);
-    printf("I am pid %lu, user %s\n", GetCurrentProcessId(), sid_text(sid, me, sizeof me));
+    printf("I am pid %lu, user %s\n", GetCurrentProcessId(), sid_text(&sid.sid, me, sizeof me));
     fflush(stdout);
 
     SOCKET sock = socket(AF_UNIX, SOCK_STREAM, 0);

@@ -57,7 +57,7 @@ static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_
 static int tell(SOCKET client)
 {
     char line[1024], user[300], group[300];
-    BYTE user_sid[SID_ROOM], group_sid[SID_ROOM];
+    sid_buf user_sid, group_sid;
     const char *step;
 
     /* [peercred] */
@@ -67,9 +67,9 @@ static int tell(SOCKET client)
     DWORD got = 0;
     if (WSAIoctl(client, SIO_AF_UNIX_GETPEERPID, NULL, 0, &pid, sizeof pid, &got, NULL, NULL) != 0)
         return -1;
-    DWORD err = token_sid(pid, TokenUser, user_sid, &step);
+    DWORD err = token_sid(pid, TokenUser, &user_sid.sid, &step);
     if (err == 0)
-        err = token_sid(pid, TokenPrimaryGroup, group_sid, &step);
+        err = token_sid(pid, TokenPrimaryGroup, &group_sid.sid, &step);
     /* [peercred] */
     if (err != 0) {
         /* Usually: the client runs as another user, whose process we may
@@ -78,9 +78,9 @@ static int tell(SOCKET client)
         snprintf(line, sizeof line, "you are pid %lu; who you are is unknown (%s: %s)\n",
                  pid, step, uds_strerror((int)err));
     } else {
-        printf("client pid %lu, user %s\n", pid, sid_text(user_sid, user, sizeof user));
+        printf("client pid %lu, user %s\n", pid, sid_text(&user_sid.sid, user, sizeof user));
         snprintf(line, sizeof line, "you are pid %lu, user %s, group %s\n", pid, user,
-                 sid_text(group_sid, group, sizeof group));
+                 sid_text(&group_sid.sid, group, sizeof group));
     }
     fflush(stdout);
     if (uds_send_all(client, line, strlen(line)) != 0)
