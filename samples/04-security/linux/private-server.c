@@ -14,6 +14,7 @@
  */
 #include "uds.h"
 #include "common.h"
+#include "private-dir.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,57 +24,6 @@
 #include <unistd.h>
 
 #define PROG "private-server"
-
-/* [private-dir] */
-/* Create DIR with mode 0700, or check the one that is there: a real
- * directory (lstat: a symlink is not followed but refused), owned by us,
- * with no access for group or others.  What is refused is not touched. */
-static int private_dir(const char *dir)
-{
-    struct stat st;
-    int made = mkdir(dir, 0700) == 0;
-
-    if (!made && errno != EEXIST)
-        return uds_fail(PROG, "cannot create directory", dir);
-    if (lstat(dir, &st) != 0)
-        return uds_fail(PROG, "cannot inspect", dir);
-    if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, PROG ": %s is %s, not a directory; not using it\n", dir,
-                S_ISLNK(st.st_mode) ? "a symbolic link" : "something else");
-        return 1;
-    }
-    if (st.st_uid != geteuid()) {
-        fprintf(stderr, PROG ": %s belongs to uid %u, not to you (uid %u); not using it\n",
-                dir, (unsigned)st.st_uid, (unsigned)geteuid());
-        return 1;
-    }
-    if ((st.st_mode & 0777) != 0700) {
-        fprintf(stderr, PROG ": %s has mode %04o, not 0700; not using it\n",
-                dir, (unsigned)(st.st_mode & 07777));
-        return 1;
-    }
-    printf("%s private directory %s\n", made ? "created" : "checked", dir);
-    return 0;
-}
-/* [private-dir] */
-
-/* Chapter 03's rule: remove only a socket file nobody listens on. */
-static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : uds_fail(PROG, "cannot inspect", path);
-    int probe = S_ISSOCK(st.st_mode) ? socket(AF_UNIX, SOCK_STREAM, 0) : -1;
-    int stale = probe >= 0 && connect(probe, (const struct sockaddr *)addr, len) != 0
-                && errno == ECONNREFUSED;
-    if (probe >= 0)
-        close(probe);
-    if (!stale) {
-        fprintf(stderr, PROG ": %s exists and is not a stale socket; not removing it\n", path);
-        return 1;
-    }
-    return unlink(path) == 0 ? 0 : uds_fail(PROG, "cannot remove stale socket", path);
-}
 
 /* [may-serve] */
 /* May this peer be served?  1: yes; 0: no, and WHY says so; -1: error. */
@@ -117,14 +67,8 @@ int main(int argc, char **argv)
     if (make_address(&addr, &addr_len, path) != 0)
         return uds_fail(PROG, "bad socket path", path);
     if (path[0] != '@') {
-        /* The directory is everything before the last '/'. */
-        char *slash = strrchr(path, '/');
-        if (slash != NULL)
-            *slash = '\0';
-        int bad = private_dir(slash == NULL ? "." : slash == path ? "/" : path);
-        if (slash != NULL)
-            *slash = '/';
-        if (bad || claim_path(path, &addr, addr_len) != 0)
+        /* The first wall: the socket's directory (private-dir.c). */
+        if (private_dir(PROG, path) != 0 || claim_path(PROG, path, &addr, addr_len) != 0)
             return 1;
     }
 

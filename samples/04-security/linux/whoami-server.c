@@ -26,24 +26,6 @@
 
 #define PROG "whoami-server"
 
-/* Chapter 03's rule: remove only a socket file nobody listens on. */
-static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
-{
-    struct stat st;
-    if (path[0] == '@' || lstat(path, &st) != 0)
-        return path[0] == '@' || errno == ENOENT ? 0 : uds_fail(PROG, "cannot inspect", path);
-    int probe = S_ISSOCK(st.st_mode) ? socket(AF_UNIX, SOCK_STREAM, 0) : -1;
-    int stale = probe >= 0 && connect(probe, (const struct sockaddr *)addr, len) != 0
-                && errno == ECONNREFUSED;
-    if (probe >= 0)
-        close(probe);
-    if (!stale) {
-        fprintf(stderr, PROG ": %s exists and is not a stale socket; not removing it\n", path);
-        return 1;
-    }
-    return unlink(path) == 0 ? 0 : uds_fail(PROG, "cannot remove stale socket", path);
-}
-
 static const char *user_name(uid_t uid)
 {
     struct passwd *pw = getpwuid(uid);
@@ -117,7 +99,7 @@ int main(int argc, char **argv)
     const char *path = argv[1];
     if (make_address(&addr, &addr_len, path) != 0)
         return uds_fail(PROG, "bad socket path", path);
-    if (claim_path(path, &addr, addr_len) != 0)
+    if (claim_path(PROG, path, &addr, addr_len) != 0)
         return 1;
 
     int listener = socket(AF_UNIX, SOCK_STREAM, 0);

@@ -16,125 +16,18 @@
 #include "uds.h"
 #include "common.h"
 #include "token.h"
+#include "private-dir.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <winsock2.h>
 #include <afunix.h>
-#include <aclapi.h>
-#include <sddl.h>
 
 #define PROG "private-server"
 
 static sid_buf own;              /* our own user's SID, */
 static const PSID me = &own.sid; /* read once at start */
-
-/* [private-dir] */
-/* Create DIR owned by us with a protected DACL (nothing inherited from
- * above) that grants our user alone full access; or check the one that is
- * there: a real directory (a reparse point, such as a symlink or junction,
- * is refused), owned by us, whose DACL allows nobody else, except SYSTEM
- * and the Administrators, who can take any file anyway (as root can on
- * Linux, where root passes every mode check).  What is refused is not
- * touched. */
-static int private_dir(const char *dir)
-{
-    char sddl[300], text[300], *sid_str;
-    SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, FALSE };
-    PSID owner;
-    PACL dacl;
-    PSECURITY_DESCRIPTOR sd;
-
-    if (!ConvertSidToStringSidA(me, &sid_str))
-        return uds_fail_code(PROG, "cannot read our SID for", dir, (int)GetLastError());
-    /* O: owner; D:P a protected DACL; (A;OICI;FA;;;SID): allow, inherited
-     * by files and subdirectories, full access, to SID. */
-    snprintf(sddl, sizeof sddl, "O:%sD:P(A;OICI;FA;;;%s)", sid_str, sid_str);
-    LocalFree(sid_str);
-    if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1,
-                                                              &sa.lpSecurityDescriptor, NULL))
-        return uds_fail_code(PROG, "cannot build a DACL for", dir, (int)GetLastError());
-    int made = CreateDirectoryA(dir, &sa);
-    DWORD err = GetLastError();
-    LocalFree(sa.lpSecurityDescriptor);
-    if (!made && err != ERROR_ALREADY_EXISTS)
-        return uds_fail_code(PROG, "cannot create directory", dir, (int)err);
-
-    DWORD attr = GetFileAttributesA(dir);
-    if (attr == INVALID_FILE_ATTRIBUTES)
-        return uds_fail_code(PROG, "cannot inspect", dir, (int)GetLastError());
-    if ((attr & FILE_ATTRIBUTE_REPARSE_POINT) || !(attr & FILE_ATTRIBUTE_DIRECTORY)) {
-        fprintf(stderr, PROG ": %s is %s, not a directory; not using it\n", dir,
-                attr & FILE_ATTRIBUTE_REPARSE_POINT ? "a reparse point (a link or junction)"
-                                                     : "something else");
-        return 1;
-    }
-    err = GetNamedSecurityInfoA(dir, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION
-                                | DACL_SECURITY_INFORMATION, &owner, NULL, &dacl, NULL, &sd);
-    if (err != ERROR_SUCCESS)
-        return uds_fail_code(PROG, "cannot read the security of", dir, (int)err);
-    int bad = 0;
-    if (!EqualSid(owner, me)) {
-        fprintf(stderr, PROG ": %s belongs to %s, not to you; not using it\n", dir,
-                sid_text(owner, text, sizeof text));
-        bad = 1;
-    } else if (dacl == NULL) { /* no DACL at all: everyone may do anything */
-        fprintf(stderr, PROG ": %s has no DACL (everyone has access); not using it\n", dir);
-        bad = 1;
-    }
-    for (DWORD i = 0; !bad && i < dacl->AceCount; i++) {
-        /* Allowed: "deny" rules, and "allow" rules for us, SYSTEM, Administrators. */
-        ACCESS_ALLOWED_ACE *ace;
-        if (!GetAce(dacl, i, (void **)&ace) || ace->Header.AceType == ACCESS_DENIED_ACE_TYPE)
-            continue;
-        PSID who = (PSID)&ace->SidStart;
-        if (ace->Header.AceType == ACCESS_ALLOWED_ACE_TYPE && (EqualSid(who, me)
-            || IsWellKnownSid(who, WinLocalSystemSid) || IsWellKnownSid(who, WinBuiltinAdministratorsSid)))
-            continue;
-        if (ace->Header.AceType != ACCESS_ALLOWED_ACE_TYPE) {
-            fprintf(stderr, PROG ": %s has an access rule of a kind not checked here "
-                    "(ACE type %u); not using it\n", dir, (unsigned)ace->Header.AceType);
-            bad = 1;
-        } else {
-            fprintf(stderr, PROG ": %s grants access to %s; not using it\n", dir,
-                    sid_text(who, text, sizeof text));
-            bad = 1;
-        }
-    }
-    LocalFree(sd);
-    if (!bad)
-        printf("%s private directory %s\n", made ? "created" : "checked", dir);
-    return bad;
-}
-/* [private-dir] */
-
-/* Chapter 03's rule: remove only a socket file nobody listens on.  Windows
- * has no S_ISSOCK: a socket file is a reparse point with a tag of its own. */
-static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
-{
-    WIN32_FIND_DATAA st;
-    HANDLE found = FindFirstFileA(path, &st);
-    if (found == INVALID_HANDLE_VALUE) {
-        DWORD err = GetLastError();
-        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
-               ? 0 : uds_fail_code(PROG, "cannot inspect", path, (int)err);
-    }
-    FindClose(found);
-    int is_sock = (st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-                  && st.dwReserved0 == IO_REPARSE_TAG_AF_UNIX;
-    SOCKET probe = is_sock ? socket(AF_UNIX, SOCK_STREAM, 0) : INVALID_SOCKET;
-    int stale = probe != INVALID_SOCKET && connect(probe, (const struct sockaddr *)addr, len) != 0
-                && WSAGetLastError() == WSAECONNREFUSED;
-    if (probe != INVALID_SOCKET)
-        closesocket(probe);
-    if (!stale) {
-        fprintf(stderr, PROG ": %s exists and is not a stale socket; not removing it\n", path);
-        return 1;
-    }
-    return DeleteFileA(path) ? 0 : uds_fail_code(PROG, "cannot remove stale socket", path,
-                                                 (int)GetLastError());
-}
 
 /* [may-serve] */
 /* May this peer be served?  1: yes; 0: no, and WHY says so; -1: error.
@@ -198,16 +91,8 @@ int main(int argc, char **argv)
     if (err != 0)
         return uds_fail_code(PROG, "cannot read the token of", "this process", (int)err);
     if (path[0] != '@') {
-        /* The directory is everything before the last '\\' (or '/'). */
-        char *slash = strrchr(path, '\\'), *fwd = strrchr(path, '/');
-        if (fwd > slash)
-            slash = fwd;
-        if (slash != NULL)
-            *slash = '\0';
-        int bad = private_dir(slash == NULL ? "." : path);
-        if (slash != NULL)
-            *slash = '\\';
-        if (bad || claim_path(path, &addr, addr_len) != 0)
+        /* The first wall: the socket's directory (private-dir.c). */
+        if (private_dir(PROG, path) != 0 || claim_path(PROG, path, &addr, addr_len) != 0)
             return 1;
     }
 

@@ -25,33 +25,6 @@
 
 #define PROG "whoami-server"
 
-/* Chapter 03's rule: remove only a socket file nobody listens on.  Windows
- * has no S_ISSOCK: a socket file is a reparse point with a tag of its own. */
-static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
-{
-    WIN32_FIND_DATAA st;
-    HANDLE found = path[0] == '@' ? INVALID_HANDLE_VALUE : FindFirstFileA(path, &st);
-    if (found == INVALID_HANDLE_VALUE) {
-        DWORD err = GetLastError();
-        return path[0] == '@' || err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
-               ? 0 : uds_fail_code(PROG, "cannot inspect", path, (int)err);
-    }
-    FindClose(found);
-    int is_sock = (st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-                  && st.dwReserved0 == IO_REPARSE_TAG_AF_UNIX;
-    SOCKET probe = is_sock ? socket(AF_UNIX, SOCK_STREAM, 0) : INVALID_SOCKET;
-    int stale = probe != INVALID_SOCKET && connect(probe, (const struct sockaddr *)addr, len) != 0
-                && WSAGetLastError() == WSAECONNREFUSED;
-    if (probe != INVALID_SOCKET)
-        closesocket(probe);
-    if (!stale) {
-        fprintf(stderr, PROG ": %s exists and is not a stale socket; not removing it\n", path);
-        return 1;
-    }
-    return DeleteFileA(path) ? 0 : uds_fail_code(PROG, "cannot remove stale socket", path,
-                                                 (int)GetLastError());
-}
-
 /* Tell one client who it is, from its pid and that process's token.
  * Returns 0, or -1 with the reason in WSAGetLastError(). */
 static int tell(SOCKET client)
@@ -112,7 +85,7 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "cannot start", "Winsock");
     if (make_address(&addr, &addr_len, path) != 0)
         return uds_fail(PROG, "bad socket path", path);
-    if (claim_path(path, &addr, addr_len) != 0)
+    if (claim_path(PROG, path, &addr, addr_len) != 0)
         return 1;
 
     SOCKET listener = socket(AF_UNIX, SOCK_STREAM, 0);
