@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     char line[512];
 
-    if (argc != 2) {
+    if (argc != 2 || argv[1][0] == '-') { /* an option, never a path */
         fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
         return 2;
     }

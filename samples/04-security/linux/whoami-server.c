@@ -10,8 +10,8 @@
  * (SCM_CREDENTIALS).  Nothing the client says about itself is believed.
  *
  * usage: whoami-server SOCKET_PATH      (@NAME for an abstract address)
- * It runs until it is stopped (Ctrl+C); a socket file it leaves behind is
- * removed by the next start, once a knock shows nobody listens there.
+ * It runs until stopped (Ctrl+C); its next start removes the stale socket
+ * file it leaves (claim_path() in common.c).
  */
 #include "uds.h"
 #include "common.h"
@@ -92,7 +92,7 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
 
-    if (argc != 2) {
+    if (argc != 2 || argv[1][0] == '-') { /* an option, never a path */
         fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
         return 2;
     }
@@ -106,11 +106,9 @@ int main(int argc, char **argv)
     if (listener < 0)
         return uds_fail_socket(PROG, path);
     /* [passcred] */
-    /* SO_PASSCRED on the listening socket, before any client connects:
-     * accepted sockets inherit it, so the kernel attaches credentials to
-     * every message, even one sent before accept().  Turned on later, a
-     * message already sent without credentials would show pid 0 and the
-     * overflow uid 65534 instead. */
+    /* On the listening socket, before any client connects: accepted sockets
+     * inherit it, so even a message sent before accept() has credentials.
+     * Turned on later, such a message would show pid 0 and uid 65534. */
     int on = 1;
     if (setsockopt(listener, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0) {
         uds_fail(PROG, "cannot set SO_PASSCRED on", path);

@@ -60,7 +60,7 @@ int main(int argc, char **argv)
     sid_buf sid;
     const char *step;
 
-    if (argc != 2) {
+    if (argc != 2 || argv[1][0] == '-') { /* an option, never a path */
         fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
         return 2;
     }

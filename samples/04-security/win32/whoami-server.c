@@ -11,8 +11,8 @@
  *
  * usage: whoami-server SOCKET_PATH
  * SOCKET_PATH is a Windows path: C:\Users\me\AppData\Local\Temp\who.sock
- * It runs until it is stopped (Ctrl+C); a socket file it leaves behind is
- * removed by the next start, once a knock shows nobody listens there.
+ * It runs until stopped (Ctrl+C); its next start removes the stale socket
+ * file it leaves (claim_path() in common.c).
  */
 #include "uds.h"
 #include "common.h"
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
 
-    if (argc != 2) {
+    if (argc != 2 || argv[1][0] == '-') { /* an option, never a path */
         fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
         return 2;
     }
