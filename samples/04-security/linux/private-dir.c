@@ -52,6 +52,8 @@ int private_dir(const char *prog, const char *socket_path)
     char *slash = strrchr(dir, '/');
     if (slash == NULL)
         return check_dir(prog, ".");
-    slash[slash == dir] = '\0'; /* "/x.sock" lives in "/" */
+    if (slash == dir)
+        slash++; /* "/x.sock" lives in "/" */
+    *slash = '\0';
     return check_dir(prog, dir);
 }
