@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * group-server: exercise 04.  A server for its owner and one group.
+ *
+ * Like chapter 04's private-server, each line a client sends comes back
+ * upper-cased; but besides its owner, this server serves every member of
+ * GROUP, the way a docker or libvirt socket serves its group.  may_serve()
+ * decides, from what the kernel says about the peer: complete its TODOs
+ * (see TASK.md); everything else is written for you.  A refused client
+ * gets one line, "refused: ...", and the server logs its uid and pid.
+ *
+ * usage: group-server SOCKET_PATH GROUP   (@NAME: abstract; GROUP: name or number)
+ */
+#include "uds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PROG "group-server"
+
+/* May the peer on CLIENT be served?  Fills in *peer; returns 1 (serve it),
+ * 0 (refuse it, with the reason written into why), or -1 (an error, in errno).
+ * Until you complete it, it fails every time, and the server closes each
+ * connection without a word. */
+static int may_serve(int client, gid_t group, struct ucred *peer, char *why, size_t cap)
+{
+    /* TODO 1: ask the kernel who the peer is: getsockopt() with SO_PEERCRED
+     * into *peer.  On failure return -1; also when the length that comes
+     * back is not sizeof *peer (set errno to EPROTO then). */
+
+    /* TODO 2: the server's owner (the uid it runs with) may be served. */
+
+    /* TODO 3: a peer whose primary group is GROUP may be served. */
+
+    /* TODO 4: so may a peer that has GROUP among its supplementary groups:
+     * read them with getsockopt(SO_PEERGROUPS), an array of gid_t.  A
+     * member of many groups needs a bigger buffer than you may expect:
+     * when the kernel says ERANGE, it has set the length it needs.  If the
+     * groups cannot be read, refuse to decide: return -1. */
+
+    /* TODO 5: refuse everyone else: write into why (at most cap bytes)
+     * "uid U is not the owner (uid O) and not in group G", return 0. */
+
+    (void)client; (void)group; (void)why; (void)cap;
+    memset(peer, 0, sizeof *peer);
+    errno = ENOSYS;
+    return -1;
+}
+
+/* Send back every line upper-cased until the client closes; bytes or -1. */
+static long upcase(int client)
+{
+    char buf[4096];
+    long total = 0, n;
+    while ((n = uds_recv_some(client, buf, sizeof buf)) > 0) {
+        for (long i = 0; i < n; i++)
+            if (buf[i] >= 'a' && buf[i] <= 'z')
+                buf[i] = (char)(buf[i] - 'a' + 'A');
+        if (uds_send_all(client, buf, (size_t)n) != 0)
+            return -1;
+        total += n;
+    }
+    return n == 0 ? total : -1;
+}
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_un addr;
+    socklen_t addr_len;
+    char line[256];
+
+    if (argc != 3 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: " PROG " SOCKET_PATH GROUP\n");
+        return 2;
+    }
+    const char *path = argv[1];
+    char *end;
+    struct group *gr = getgrnam(argv[2]);
+    unsigned long g = gr ? gr->gr_gid : strtoul(argv[2], &end, 10);
+    if (gr == NULL && (argv[2][0] < '0' || argv[2][0] > '9' || *end != '\0')) {
+        fprintf(stderr, PROG ": no group named %s\n", argv[2]);
+        return 1;
+    }
+    gid_t group = (gid_t)g;
+    int r = path[0] == '@' ? uds_addr_abstract(&addr, &addr_len, path + 1, strlen(path + 1))
+                           : uds_addr_path(&addr, &addr_len, path);
+    if (r != 0)
+        return uds_fail(PROG, "bad socket path", path);
+
+    int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (listener < 0)
+        return uds_fail_socket(PROG, path);
+    /* A socket file for owner and group: born 0660 (umask 0117), then
+     * given to GROUP.  Until chown() it belongs to our own group: a
+     * narrower set, never a wider one. */
+    mode_t old = umask(0117);
+    r = bind(listener, (struct sockaddr *)&addr, addr_len);
+    umask(old);
+    if (r != 0) {
+        uds_fail(PROG, "cannot bind", path);
+        close(listener);
+        return 1;
+    }
+    if ((path[0] != '@' && chown(path, (uid_t)-1, group) != 0) || listen(listener, 8) != 0) {
+        uds_fail(PROG, "cannot listen on", path);
+        close(listener);
+        if (path[0] != '@')
+            unlink(path); /* ours: bind() made it */
+        return 1;
+    }
+    printf("listening on %s for uid %u and group %u\n", path,
+           (unsigned)geteuid(), (unsigned)group);
+    fflush(stdout);
+
+    for (;;) {
+        struct ucred peer;
+        char why[128];
+        int client = accept(listener, NULL, NULL);
+        if (client < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            uds_fail(PROG, "cannot accept on", path);
+            break;
+        }
+        int ok = may_serve(client, group, &peer, why, sizeof why);
+        if (ok < 0) {
+            fprintf(stderr, PROG ": cannot check a client: %s\n", uds_strerror(errno));
+        } else if (ok == 0) {
+            printf("refused pid %ld, uid %u: %s\n", (long)peer.pid, (unsigned)peer.uid, why);
+            snprintf(line, sizeof line, "refused: %s\n", why);
+            uds_send_all(client, line, strlen(line));
+        } else {
+            snprintf(line, sizeof line, "hello, uid %u: lines you send come back upper-cased\n",
+                     (unsigned)peer.uid);
+            long n = uds_send_all(client, line, strlen(line)) == 0 ? upcase(client) : -1;
+            if (n < 0)
+                fprintf(stderr, PROG ": pid %ld: %s\n", (long)peer.pid, uds_strerror(errno));
+            else
+                printf("served pid %ld, uid %u: %ld bytes\n", (long)peer.pid,
+                       (unsigned)peer.uid, n);
+        }
+        fflush(stdout);
+        close(client);
+    }
+    close(listener);
+    return 1;
+}
