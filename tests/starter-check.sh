@@ -22,6 +22,10 @@ starter_check() {
     check "the exercise test fails on the untouched starter ($fails of $total checks fail)" \
         test "$fails" -gt 0
     check "... and it ran to the end (no bail-out)" grep -Eq '^1\.\.[1-9]' "$T/ex.tap"
+    # A chapter may ask for more: that every single check fails on the starter.
+    if [ "${UDS_STARTER_ALL_FAIL:-}" = 1 ]; then
+        check "... every one of its checks fails on the starter" test "$fails" -eq "$total"
+    fi
     diag "failing on the starter, as they should:" "$(grep '^not ok ' "$T/ex.tap")"
     done_testing
 }

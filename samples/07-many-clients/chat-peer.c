@@ -2,9 +2,10 @@
 /*
  * chat-peer: misbehaving clients for chapter 07's tests.
  *
- *   hold SOCKET_PATH TEXT    connect, send TEXT, print "holding", then read
+ *   hold SOCKET_PATH TEXT    connect, send TEXT, say "holding" (stderr), then read
  *                            nothing until SIGUSR1; then read to the end,
  *                            copy it to stdout, and report how it ended
+ *   read SOCKET_PATH TEXT    the same without the wait: read at once
  *   vanish SOCKET_PATH TEXT  connect, send TEXT, leave at once
  *
  * TEXT is sent as it is: "name\nhalf a li" is a name and an unfinished line.
@@ -26,8 +27,9 @@ int main(int argc, char **argv)
     sigset_t usr1;
     int sig;
 
-    if (argc != 4 || (strcmp(argv[1], "hold") != 0 && strcmp(argv[1], "vanish") != 0)) {
-        fprintf(stderr, "usage: " PROG " hold|vanish SOCKET_PATH TEXT\n");
+    if (argc != 4 || (strcmp(argv[1], "hold") != 0 && strcmp(argv[1], "read") != 0
+                      && strcmp(argv[1], "vanish") != 0)) {
+        fprintf(stderr, "usage: " PROG " hold|read|vanish SOCKET_PATH TEXT\n");
         return 2;
     }
     /* Blocked from the start, so that a SIGUSR1 sent early waits for sigwait(). */
@@ -50,9 +52,10 @@ int main(int argc, char **argv)
         close(s);
         return 0;
     }
-    printf("holding\n");
-    fflush(stdout);
-    sigwait(&usr1, &sig);
+    if (strcmp(argv[1], "hold") == 0) {
+        fprintf(stderr, "holding\n"); /* stdout is for what it reads */
+        sigwait(&usr1, &sig);
+    }
     long n, total = 0;
     while ((n = uds_recv_some(s, buf, sizeof buf)) > 0) {
         fwrite(buf, 1, (size_t)n, stdout);
