@@ -150,15 +150,26 @@ int main(int argc, char **argv)
     block_stop_signals(&wait_mask);
 
     /* [server-setup] */
-    /* As in chapter 01: remove an old socket file, never anything else. */
-    if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-        return 1;
+    /* As in chapter 03: never remove what is not a socket, nor the socket
+     * of a live server (one that a connect() reaches); a stale one goes. */
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
+            return 1;
+        }
+        int probe = socket(AF_UNIX, SOCK_STREAM, 0);
+        int live = probe >= 0 && connect(probe, (struct sockaddr *)&addr, addr_len) == 0;
+        if (probe >= 0)
+            close(probe);
+        if (live) {
+            fprintf(stderr, PROG ": another server is live on %s; not starting\n", path);
+            return 1;
+        }
+        unlink(path);
     }
     int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (listener < 0)
         return uds_fail_socket(PROG, path);
-    unlink(path);
     if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
         status = uds_fail(PROG, "cannot bind", path);
         close(listener);

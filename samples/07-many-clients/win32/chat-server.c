@@ -144,7 +144,10 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "cannot set up", "the stop handler");
 
     /* [server-setup] */
-    /* As in chapter 01: remove an old socket file, never anything else. */
+    /* As in chapter 03: never remove what is not a socket, nor the socket
+     * of a live server (one that a connect() reaches); a stale one goes.
+     * Windows has no S_ISSOCK: a socket file is a reparse point with a tag
+     * of its own. */
     HANDLE found = FindFirstFileA(path, &st);
     if (found != INVALID_HANDLE_VALUE) {
         FindClose(found);
@@ -153,11 +156,20 @@ int main(int argc, char **argv)
             fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
             return 1;
         }
+        SOCKET probe = socket(AF_UNIX, SOCK_STREAM, 0);
+        int live = probe != INVALID_SOCKET
+                   && connect(probe, (struct sockaddr *)&addr, addr_len) == 0;
+        if (probe != INVALID_SOCKET)
+            closesocket(probe);
+        if (live) {
+            fprintf(stderr, PROG ": another server is live on %s; not starting\n", path);
+            return 1;
+        }
+        DeleteFileA(path);
     }
     SOCKET listener = socket(AF_UNIX, SOCK_STREAM, 0);
     if (listener == INVALID_SOCKET)
         return uds_fail_socket(PROG, path);
-    DeleteFileA(path);
     if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
         status = uds_fail(PROG, "cannot bind", path);
         closesocket(listener);
