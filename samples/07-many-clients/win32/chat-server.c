@@ -38,7 +38,8 @@ static BOOL WINAPI on_stop(DWORD event)
     return TRUE;
 }
 
-static int block_stop_signals(void)
+/* Not named as on Linux: nothing is blocked here; a handler is installed. */
+static int install_stop_handler(void)
 {
     if (uds_wake_pair(wake) != 0)
         return -1;
@@ -46,10 +47,9 @@ static int block_stop_signals(void)
 }
 /* [stop] */
 
-/* [raise-limit] */
-/* No RLIMIT_NOFILE here: a socket is a kernel handle, and Windows sets no
- * per-process count that a program could raise; memory is the limit. */
-/* [raise-limit] */
+/* (Where the Linux twin raises RLIMIT_NOFILE: Windows has none.  A socket
+ * is a kernel handle, and there is no per-process count that a program
+ * could raise; memory is the limit.) */
 
 /* [accept] */
 /* One POLLIN on the listener may stand for many clients: accept until the
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "bad socket path", path);
     if (uds_startup() != 0)
         return uds_fail(PROG, "cannot start", "Winsock");
-    if (block_stop_signals() != 0)
+    if (install_stop_handler() != 0)
         return uds_fail(PROG, "cannot set up", "the stop handler");
 
     /* [server-setup] */
