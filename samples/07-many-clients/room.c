@@ -57,7 +57,7 @@ int take_line(size_t i, const char *line)
         printf("%s joined, %d online\n", c->name, online);
         len = snprintf(msg, sizeof msg, "* welcome %s, %d online\n", c->name, online);
         queue_for(i, msg, (size_t)len);
-        return 0;
+        return clients[i] != NULL ? 0 : -1; /* dropped if memory ran out */
     }
     /* Fan-out: one line in, a copy queued for every other client that has
      * joined.  Nothing is sent here, so a slow client delays nobody. */
