@@ -6,44 +6,20 @@
  * later line goes to every other client as "NAME: line" (room.c).  One
  * poll() waits on the listener and every client at once, and every socket
  * is non-blocking, so no client can hold up the others.  Stops on SIGINT,
- * SIGTERM or SIGHUP, removing its socket file.
+ * SIGTERM or SIGHUP, removing its socket file (start.c: chapter 03's way).
  *
  * usage: chat-server SOCKET_PATH
  */
 #include "uds.h"
 #include "room.h"
+#include "start.h"
 
 #include <stdio.h>
 #include <errno.h>
-#include <signal.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define PROG "chat-server"
-
-/* [stop] */
-/* Stopping, as in chapter 03: the stop signals stay blocked except while
- * ppoll() waits, so none can slip in between a look at the flag and the wait. */
-static volatile sig_atomic_t stop_signal;
-static void on_stop(int sig) { stop_signal = sig; }
-
-static void block_stop_signals(sigset_t *wait_mask)
-{
-    struct sigaction sa = { .sa_handler = on_stop };
-    int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    sigset_t stops;
-
-    sigemptyset(&stops);
-    for (int k = 0; k < 3; k++)
-        sigaddset(&stops, sigs[k]);
-    sigprocmask(SIG_BLOCK, &stops, wait_mask);
-    for (int k = 0; k < 3; k++) {
-        sigdelset(wait_mask, sigs[k]); /* let in while ppoll() waits */
-        sigaction(sigs[k], &sa, NULL);
-    }
-}
-/* [stop] */
 
 /* [raise-limit] */
 /* Every client costs a descriptor, and the soft limit is often 1024.  An
@@ -135,8 +111,6 @@ int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
     socklen_t addr_len;
-    sigset_t wait_mask;
-    struct stat st;
     int status = 0;
 
     if (argc != 2 || argv[1][0] == '-') {
@@ -147,50 +121,20 @@ int main(int argc, char **argv)
     if (uds_addr_path(&addr, &addr_len, path) != 0)
         return uds_fail(PROG, "bad socket path", path);
     raise_fd_limit();
-    block_stop_signals(&wait_mask);
-
-    /* [server-setup] */
-    /* As in chapter 03: never remove what is not a socket, nor the socket
-     * of a live server (one that a connect() reaches); a stale one goes. */
-    if (lstat(path, &st) == 0) {
-        if (!S_ISSOCK(st.st_mode)) {
-            fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-            return 1;
-        }
-        int probe = socket(AF_UNIX, SOCK_STREAM, 0);
-        int live = probe >= 0 && connect(probe, (struct sockaddr *)&addr, addr_len) == 0;
-        if (probe >= 0)
-            close(probe);
-        if (live) {
-            fprintf(stderr, PROG ": another server is live on %s; not starting\n", path);
-            return 1;
-        }
-        unlink(path);
-    }
-    int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (uds_startup() != 0)
+        return uds_fail(PROG, "cannot start", "Winsock");
+    if (stop_setup() != 0)
+        return uds_fail(PROG, "cannot set up", "the stop handler");
+    int listener = start_listening(PROG, path, &addr, addr_len);
     if (listener < 0)
-        return uds_fail_socket(PROG, path);
-    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        status = uds_fail(PROG, "cannot bind", path);
-        close(listener);
-        return status;
-    }
-    /* SOMAXCONN: a thousand clients may knock at once. */
-    if (listen(listener, SOMAXCONN) != 0) {
-        status = uds_fail(PROG, "cannot listen on", path);
-        close(listener);
-        unlink(path);
-        return status;
-    }
-    fds[0].fd = listener;
-    fds[0].events = POLLIN;
-    /* [server-setup] */
+        return 1;
+    fds[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
     printf("listening on %s\n", path);
     fflush(stdout);
 
     /* [event-loop] */
-    while (!stop_signal) {
-        if (ppoll(fds, (nfds_t)nfds, NULL, &wait_mask) < 0) {
+    while (!stop_requested()) {
+        if (ppoll(fds, (nfds_t)nfds, NULL, &stop_wait_mask) < 0) {
             if (errno == EINTR)
                 continue; /* a stop signal: the loop looks at the flag */
             status = uds_fail(PROG, "cannot wait on", path);
@@ -211,9 +155,11 @@ int main(int argc, char **argv)
     room_close_all();
     close(listener);
     unlink(path);
-    if (stop_signal)
-        printf("stopping on %s; removed %s\n", stop_signal == SIGINT ? "SIGINT"
-               : stop_signal == SIGHUP ? "SIGHUP" : "SIGTERM", path);
+    if (stop_requested())
+        printf("stopping on %s; removed %s\n", stop_requested(), path);
     /* [cleanup] */
+    fflush(stdout);
+    stop_done();
+    uds_cleanup();
     return status;
 }

@@ -6,46 +6,19 @@
  * later line goes to every other client as "NAME: line" (room.c).  One
  * WSAPoll() waits on the listener and every client at once, and every
  * socket is non-blocking, so no client can hold up the others.  Stops on
- * Ctrl+C, Ctrl+Break or the closing of its console.
+ * Ctrl+C, Ctrl+Break or the closing of its console, removing its socket
+ * file (start.c: chapter 03's way).
  *
  * usage: chat-server SOCKET_PATH
  * SOCKET_PATH is a Windows path: C:\Users\me\AppData\Local\Temp\chat.sock
  */
 #include "uds.h"
 #include "room.h"
+#include "start.h"
 
 #include <stdio.h>
 
 #define PROG "chat-server"
-
-/* [stop] */
-/* Stopping, as in chapter 03: Windows runs the console handler on a thread
- * of its own, and nothing it does interrupts WSAPoll() in the main thread,
- * except making a polled socket readable.  So it sets the flag and sends one
- * byte on wake[1]; wake[0] sits in every WSAPoll() set, at fds[1]. */
-static volatile LONG stop_signal; /* the event + 1: CTRL_C_EVENT is 0 */
-static volatile LONG cleaned_up;  /* set by main once the file is removed */
-static uds_socket_t wake[2];
-
-static BOOL WINAPI on_stop(DWORD event)
-{
-    InterlockedExchange(&stop_signal, (LONG)event + 1);
-    send(wake[1], "!", 1, 0);
-    /* For a closing console, Windows ends the process when the handler
-     * returns: give main up to 5 s to remove the socket file first. */
-    for (int i = 0; i < 500 && !cleaned_up; i++)
-        Sleep(10);
-    return TRUE;
-}
-
-/* Not named as on Linux: nothing is blocked here; a handler is installed. */
-static int install_stop_handler(void)
-{
-    if (uds_wake_pair(wake) != 0)
-        return -1;
-    return SetConsoleCtrlHandler(on_stop, TRUE) ? 0 : -1;
-}
-/* [stop] */
 
 /* (Where the Linux twin raises RLIMIT_NOFILE: Windows has none.  A socket
  * is a kernel handle, and there is no per-process count that a program
@@ -127,9 +100,7 @@ int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
     socklen_t addr_len;
-    WIN32_FIND_DATAA st;
     int status = 0;
-    u_long on = 1;
 
     if (argc != 2 || argv[1][0] == '-') {
         fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
@@ -140,58 +111,18 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "bad socket path", path);
     if (uds_startup() != 0)
         return uds_fail(PROG, "cannot start", "Winsock");
-    if (install_stop_handler() != 0)
+    if (stop_setup() != 0)
         return uds_fail(PROG, "cannot set up", "the stop handler");
-
-    /* [server-setup] */
-    /* As in chapter 03: never remove what is not a socket, nor the socket
-     * of a live server (one that a connect() reaches); a stale one goes.
-     * Windows has no S_ISSOCK: a socket file is a reparse point with a tag
-     * of its own. */
-    HANDLE found = FindFirstFileA(path, &st);
-    if (found != INVALID_HANDLE_VALUE) {
-        FindClose(found);
-        if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-            || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
-            fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-            return 1;
-        }
-        SOCKET probe = socket(AF_UNIX, SOCK_STREAM, 0);
-        int live = probe != INVALID_SOCKET
-                   && connect(probe, (struct sockaddr *)&addr, addr_len) == 0;
-        if (probe != INVALID_SOCKET)
-            closesocket(probe);
-        if (live) {
-            fprintf(stderr, PROG ": another server is live on %s; not starting\n", path);
-            return 1;
-        }
-        DeleteFileA(path);
-    }
-    SOCKET listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    SOCKET listener = start_listening(PROG, path, &addr, addr_len);
     if (listener == INVALID_SOCKET)
-        return uds_fail_socket(PROG, path);
-    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        status = uds_fail(PROG, "cannot bind", path);
-        closesocket(listener);
-        return status;
-    }
-    /* SOMAXCONN: a thousand clients may knock at once. */
-    if (listen(listener, SOMAXCONN) != 0 || ioctlsocket(listener, FIONBIO, &on) != 0) {
-        status = uds_fail(PROG, "cannot listen on", path);
-        closesocket(listener);
-        DeleteFileA(path);
-        return status;
-    }
-    fds[0].fd = listener;
-    fds[0].events = POLLIN;
-    fds[1].fd = wake[0];
-    fds[1].events = POLLIN;
-    /* [server-setup] */
+        return 1;
+    fds[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
+    fds[1] = (struct pollfd){ .fd = stop_wake, .events = POLLIN };
     printf("listening on %s\n", path);
     fflush(stdout);
 
     /* [event-loop] */
-    while (!stop_signal) {
+    while (!stop_requested()) {
         if (WSAPoll(fds, (ULONG)nfds, -1) < 0) {
             status = uds_fail(PROG, "cannot wait on", path);
             break;
@@ -213,15 +144,11 @@ int main(int argc, char **argv)
     room_close_all();
     closesocket(listener);
     DeleteFileA(path);
-    if (stop_signal)
-        printf("stopping on %s; removed %s\n", stop_signal - 1 == CTRL_C_EVENT ? "CTRL_C_EVENT"
-               : stop_signal - 1 == CTRL_BREAK_EVENT ? "CTRL_BREAK_EVENT"
-               : stop_signal - 1 == CTRL_CLOSE_EVENT ? "CTRL_CLOSE_EVENT" : "a console event", path);
+    if (stop_requested())
+        printf("stopping on %s; removed %s\n", stop_requested(), path);
     /* [cleanup] */
     fflush(stdout);
-    closesocket(wake[0]);
-    closesocket(wake[1]);
+    stop_done();
     uds_cleanup();
-    InterlockedExchange(&cleaned_up, 1); /* the console handler may return */
     return status;
 }
