@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * start.c (Windows): chat-server's start and stop, as chapter 03 taught them.
+ * See start.h.
+ */
+#include "start.h"
+
+#include <stdio.h>
+
+uds_socket_t stop_wake;
+static uds_socket_t wake[2];
+static volatile LONG stop_event; /* the event + 1: CTRL_C_EVENT is 0 */
+static volatile LONG done;       /* set by stop_done() */
+
+/* [stop] */
+/* Windows runs the console handler on a thread of its own, and nothing it
+ * does interrupts WSAPoll() in the main thread, except making a polled
+ * socket readable.  So it sets the flag and sends one byte on wake[1]. */
+static BOOL WINAPI on_stop(DWORD event)
+{
+    InterlockedExchange(&stop_event, (LONG)event + 1);
+    send(wake[1], "!", 1, 0);
+    /* For a closing console, Windows ends the process when the handler
+     * returns: give main up to 5 s to remove the socket file first. */
+    for (int i = 0; i < 500 && !done; i++)
+        Sleep(10);
+    return TRUE;
+}
+
+int stop_setup(void)
+{
+    if (uds_wake_pair(wake) != 0)
+        return -1;
+    stop_wake = wake[0];
+    return SetConsoleCtrlHandler(on_stop, TRUE) ? 0 : -1;
+}
+/* [stop] */
+
+const char *stop_requested(void)
+{
+    switch (stop_event) {
+    case 0: return NULL;
+    case CTRL_C_EVENT + 1: return "CTRL_C_EVENT";
+    case CTRL_BREAK_EVENT + 1: return "CTRL_BREAK_EVENT";
+    case CTRL_CLOSE_EVENT + 1: return "CTRL_CLOSE_EVENT";
+    default: return "a console event";
+    }
+}
+
+void stop_done(void)
+{
+    closesocket(wake[0]);
+    closesocket(wake[1]);
+    InterlockedExchange(&done, 1); /* the console handler may return */
+}
+
+/* Windows has no S_ISSOCK: a socket file is a reparse point with a tag of
+ * its own. */
+static int claim_path(const char *prog, const char *path,
+                      const struct sockaddr_un *addr, socklen_t addr_len)
+{
+    WIN32_FIND_DATAA st;
+    HANDLE found = FindFirstFileA(path, &st);
+
+    if (found == INVALID_HANDLE_VALUE)
+        return 0; /* nothing there */
+    FindClose(found);
+    if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+        || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
+        fprintf(stderr, "%s: %s exists and is not a socket; not removing it\n", prog, path);
+        return 1;
+    }
+    SOCKET probe = socket(AF_UNIX, SOCK_STREAM, 0);
+    int live = probe != INVALID_SOCKET
+               && connect(probe, (const struct sockaddr *)addr, addr_len) == 0;
+    if (probe != INVALID_SOCKET)
+        closesocket(probe);
+    if (live) {
+        fprintf(stderr, "%s: another server is live on %s; not starting\n", prog, path);
+        return 1;
+    }
+    DeleteFileA(path); /* a stale socket: its server is gone */
+    return 0;
+}
+
+uds_socket_t start_listening(const char *prog, const char *path,
+                             const struct sockaddr_un *addr, socklen_t addr_len)
+{
+    u_long on = 1;
+
+    if (claim_path(prog, path, addr, addr_len) != 0)
+        return INVALID_SOCKET;
+    SOCKET listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (listener == INVALID_SOCKET) {
+        uds_fail_socket(prog, path);
+        return INVALID_SOCKET;
+    }
+    if (bind(listener, (const struct sockaddr *)addr, addr_len) != 0) {
+        uds_fail(prog, "cannot bind", path); /* the file is not ours: it stays */
+        closesocket(listener);
+        return INVALID_SOCKET;
+    }
+    /* Sockets accept() returns inherit this non-blocking mode. */
+    if (listen(listener, SOMAXCONN) != 0 || ioctlsocket(listener, FIONBIO, &on) != 0) {
+        uds_fail(prog, "cannot listen on", path);
+        closesocket(listener);
+        DeleteFileA(path);
+        return INVALID_SOCKET;
+    }
+    return listener;
+}
