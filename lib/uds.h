@@ -90,6 +90,14 @@ int uds_startup(void);
 /** Undo uds_startup(): WSACleanup() on Windows, nothing on POSIX. */
 void uds_cleanup(void);
 
+/**
+ * Close a socket: closesocket() on Windows, close() on POSIX.  For code that
+ * both platforms share (chapter 07's room.c); a program of one platform
+ * calls its own platform's function, which its chapter teaches.
+ * @return 0, or -1 with the reason in uds_last_error().
+ */
+int uds_close(uds_socket_t s);
+
 /** The last error of this thread: `errno` on POSIX, `WSAGetLastError()` on Windows. */
 int uds_last_error(void);
 

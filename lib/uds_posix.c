@@ -24,6 +24,13 @@ void uds_cleanup(void)
 {
 }
 
+int uds_close(uds_socket_t s)
+{
+    /* Not retried on EINTR: on Linux the descriptor is gone either way,
+     * and a retry could close one that another thread just opened. */
+    return close(s);
+}
+
 int uds_last_error(void)
 {
     return errno;

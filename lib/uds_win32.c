@@ -25,6 +25,12 @@ void uds_cleanup(void)
     WSACleanup();
 }
 
+int uds_close(uds_socket_t s)
+{
+    /* A SOCKET is not a C runtime file descriptor: close() would not do. */
+    return closesocket(s) == 0 ? 0 : -1;
+}
+
 int uds_last_error(void)
 {
     return WSAGetLastError();
@@ -112,6 +118,9 @@ int uds_wake_pair(uds_socket_t pair[2])
     if (b == INVALID_SOCKET
         || getsockname(a, (struct sockaddr *)&mine, &mine_len) != 0)
         goto fail;
+    /* Microsoft does not say whether an accepted socket keeps the
+     * listener's WSA_FLAG_NO_HANDLE_INHERIT: make sure. */
+    SetHandleInformation((HANDLE)b, HANDLE_FLAG_INHERIT, 0);
     /* Another local program could have connected first: accept only our
      * own end, recognised by its port. */
     if (theirs.sin_port != mine.sin_port) {

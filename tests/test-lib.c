@@ -320,6 +320,13 @@ static void test_peer_is_self(void)
 }
 #endif
 
+static void test_close(void)
+{
+    uds_socket_t s = socket(AF_INET, SOCK_STREAM, 0);
+
+    tap_ok(s != UDS_INVALID_SOCKET && uds_close(s) == 0, "uds_close closes a socket");
+}
+
 static void test_report(void)
 {
     /* The line itself is asserted by every program's scenario tests. */
@@ -376,6 +383,7 @@ int main(void)
     test_frame_codec();
     test_io();
     test_report();
+    test_close();
 #ifdef _WIN32
     test_wake_pair();
 #endif
