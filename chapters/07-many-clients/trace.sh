@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # actors: chat-server chat-client
-# caption: Chapter 07: two clients in one poll() loop; a line from one goes to the other, as traced by strace (Linux)
+# caption: Chapter 07: ann joins, then bob joins and says hello; the server sends it on to ann (both clients share the chat-client column), as traced by strace (Linux)
 # The scenario `make diagrams` traces for this chapter's sequence diagram
 # (tools/trace-chapter; see docs/authoring.md): ann waits, bob says hello.
 srv=$UDS_SAMPLES/linux/chat-server
