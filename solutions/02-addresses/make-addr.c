@@ -108,6 +108,7 @@ int main(int argc, char **argv)
     }
     const char *name = argv[2];
     memset(&buf, 0xAA, sizeof buf);
+    buf.bytes[sizeof buf.bytes - 1] = '\0'; /* so that strlen() ends, too late */
     if (strcmp(argv[1], "bytes") == 0) {
         /* sun_path's bytes in hex, as a kernel could return them: the
          * length counts exactly these bytes ("" is none). */
