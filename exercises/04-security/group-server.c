@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #define PROG "group-server"
+#define USAGE "usage: " PROG " SOCKET_PATH GROUP"
 
 /* May the peer on CLIENT be served?  Fills in *peer; returns 1 (serve it),
  * 0 (refuse it, with the reason written into why), or -1 (an error, in errno).
@@ -74,8 +75,13 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     char line[256];
 
-    if (argc != 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH GROUP\n");
+    /* An argument starting with - is an option, never a path or a group:
+     * --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc != 3) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];

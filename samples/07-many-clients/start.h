@@ -31,6 +31,10 @@ const char *stop_requested(void);
  * pair and lets the console handler return. */
 void stop_done(void);
 
+/* Every client costs a descriptor: raise the process's limit as far as it
+ * may go (Linux; nothing to raise on Windows). */
+void raise_fd_limit(void);
+
 /* A non-blocking listener on PATH, so that accepting ends at EAGAIN /
  * WSAEWOULDBLOCK, with a backlog of SOMAXCONN: a thousand clients may knock
  * at once.  A stale socket file goes first, but never what is not a socket,

@@ -142,21 +142,18 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "cannot open", name);
     /* [client-connect] */
     sock = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (sock < 0) {
-        uds_fail_socket(PROG, path);
-        if (argc == 3)
-            close(in);
-        return 1;
-    }
     int r = 1;
-    if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0)
+    if (sock < 0)
+        uds_fail_socket(PROG, path);
+    else if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0)
         uds_fail(PROG, "cannot connect to", path);
     else if (set_nonblocking(sock) != 0)
         uds_fail(PROG, "cannot set up the socket for", path);
     else
         r = exchange(sock, in, path, name);
     /* [client-connect] */
-    close(sock);
+    if (sock >= 0)
+        close(sock);
     if (argc == 3)
         close(in);
     uds_cleanup();

@@ -7,67 +7,19 @@
  * UTF-8 included, is left alone), then closes.  It starts safely over the
  * socket file of a server that died, refuses to start over a live one, and
  * stops cleanly on SIGINT, SIGTERM or SIGHUP, removing its socket file.
+ * Its start and its stop signals are in start.c: here is its life.
  *
  * usage: upcase-server SOCKET_PATH
  */
-#include "uds.h"
+#include "start.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define PROG "upcase-server"
 #define USAGE "usage: " PROG " SOCKET_PATH"
-
-/* [stop-signals] */
-/* The handler only records which signal came; the main loop does the work.
- * Outside wait_for() these signals are blocked, so one that arrives while
- * the server is busy waits, pending, until the next wait_for(). */
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-    stop_signal = sig;
-}
-
-static sigset_t wait_mask; /* the mask while waiting: stop signals let in */
-
-/* Block the stop signals, and catch them: from now on they can only
- * arrive inside ppoll().  Returns 0 (the Win32 twin's can fail). */
-static int prepare_stop(void)
-{
-    struct sigaction sa;
-    sigset_t stops;
-
-    sigemptyset(&stops);
-    sigaddset(&stops, SIGINT);
-    sigaddset(&stops, SIGTERM);
-    sigaddset(&stops, SIGHUP);
-    sigprocmask(SIG_BLOCK, &stops, &wait_mask);
-    sigdelset(&wait_mask, SIGINT);
-    sigdelset(&wait_mask, SIGTERM);
-    sigdelset(&wait_mask, SIGHUP);
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    return 0;
-}
-
-static const char *stop_name(int sig)
-{
-    return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
-}
-/* [stop-signals] */
 
 /* [wait-for] */
 /* Wait until fd is ready for events.  Returns 1 when it is, 0 when a stop
@@ -79,7 +31,7 @@ static int wait_for(int fd, short events)
     struct pollfd p = { .fd = fd, .events = events };
 
     for (;;) {
-        if (stop_signal)
+        if (stop_requested())
             return 0;
         if (ppoll(&p, 1, NULL, &wait_mask) > 0)
             return 1;
@@ -89,67 +41,6 @@ static int wait_for(int fd, short events)
     }
 }
 /* [wait-for] */
-
-/* Every wait goes through wait_for(), so recv() and send() must never
- * block: with a non-blocking socket they take what is there and return. */
-static int set_nonblocking(int fd)
-{
-    int flags = fcntl(fd, F_GETFL);
-    return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
-
-/* [claim-path] */
-/* May this server bind PATH?  Returns 0 when it may (the path is free, or
- * was a stale socket file and has been removed), 1 when it must not start.
- * Nothing is created before the path has been looked at. */
-static int claim_socket_path(const char *path, const struct sockaddr_un *addr,
-                             socklen_t addr_len)
-{
-    struct stat st;
-
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : uds_fail(PROG, "cannot inspect", path);
-    if (!S_ISSOCK(st.st_mode)) {
-        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-        return 1;
-    }
-    /* A socket file says nothing about whether a server is behind it: the
-     * only way to know is to knock.  A live server accepts (and sees a
-     * client that leaves at once); a dead one leaves ECONNREFUSED.  The
-     * knock is non-blocking: a blocking connect() to a live server whose
-     * backlog is full would wait for room, with our stop signals blocked.
-     * Non-blocking, Linux answers at once, EAGAIN for a full backlog,
-     * which only a live server can have. */
-    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if (probe < 0)
-        return uds_fail_socket(PROG, path);
-    int r = connect(probe, (const struct sockaddr *)addr, addr_len);
-    int err = errno;
-    close(probe);
-    if (r == 0 || err == EAGAIN || err == EINPROGRESS) {
-        fprintf(stderr, PROG ": another server is live on %s; not starting\n", path);
-        return 1;
-    }
-    errno = err;
-    if (err != ECONNREFUSED) /* e.g. EACCES: we cannot tell, so we touch nothing */
-        return uds_fail(PROG, "cannot tell whether a server is live on", path);
-    if (unlink(path) != 0)
-        return uds_fail(PROG, "cannot remove stale socket", path);
-    printf("removed stale socket %s\n", path);
-    return 0;
-}
-/* [claim-path] */
-
-/* Flush the log.  Returns 1 when it went out; 0, with *status set to 1,
- * when stdout is gone (EPIPE: its reader has closed), and the server stops
- * as if asked to, removing its socket file. */
-static int log_written(int *status)
-{
-    if (fflush(stdout) == 0)
-        return 1;
-    *status = uds_fail(PROG, "cannot write", "standard output");
-    return 0;
-}
 
 #define STOPPED (-2)
 
@@ -201,7 +92,6 @@ int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
     socklen_t addr_len;
-    int listener;
     int status = 0;
 
     /* An argument starting with - is an option, never a path: --help. */
@@ -218,42 +108,26 @@ int main(int argc, char **argv)
     if (uds_addr_path(&addr, &addr_len, path) != 0)
         return uds_fail(PROG, "bad socket path", path);
 
-    /* [log-pipe] */
-    /* The log on stdout may be a pipe whose reader has gone (`| head`).
-     * Writing there raises SIGPIPE, which would kill the server and leave
-     * its socket file behind.  Ignored, the write fails with EPIPE instead,
-     * and the server stops cleanly (see log_written()). */
+    /* A log on a pipe whose reader has gone (`| head`) must not kill the
+     * server with SIGPIPE, leaving its file: writing fails with EPIPE. */
     signal(SIGPIPE, SIG_IGN);
-    /* [log-pipe] */
-
     /* Before the socket file exists, so that no signal can end the server
      * between bind() and the code that removes the file again. */
     if (prepare_stop() != 0)
         return uds_fail(PROG, "cannot prepare", "to stop");
-
-    /* [server-setup] */
-    if (claim_socket_path(path, &addr, addr_len) != 0)
-        return 1;
-    listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    int listener = start_listening(PROG, path, &addr, addr_len);
     if (listener < 0)
-        return uds_fail_socket(PROG, path);
-    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        uds_fail(PROG, "cannot bind", path);
-        close(listener);
         return 1;
-    }
-    if (listen(listener, 8) != 0 || set_nonblocking(listener) != 0) {
-        uds_fail(PROG, "cannot listen on", path);
-        close(listener);
-        unlink(path);
-        return 1;
-    }
-    /* [server-setup] */
     printf("listening on %s\n", path);
 
-    /* [accept-loop] */
     long served = 0;
-    while (log_written(&status)) {
+    for (;;) {
+        /* EPIPE: the log's reader has gone, and the server stops as if
+         * asked to, removing its file. */
+        if (fflush(stdout) != 0) {
+            status = uds_fail(PROG, "cannot write", "standard output");
+            break;
+        }
         int w = wait_for(listener, POLLIN);
         if (w == 0)
             break; /* a stop signal */
@@ -279,18 +153,19 @@ int main(int argc, char **argv)
         /* Closing tells the client: that's the whole reply. */
         close(client);
     }
-    /* [accept-loop] */
 
     /* [cleanup] */
     close(listener);
     /* The file outlives the socket: remove it, or the next start must
      * decide whether it is stale. */
     unlink(path);
-    if (stop_signal)
-        printf("stopping on %s; removed %s\n", stop_name(stop_signal), path);
+    const char *why = stop_requested();
+    if (why)
+        printf("stopping on %s; removed %s\n", why, path);
     else
         printf("stopping; removed %s\n", path);
     /* [cleanup] */
+    stop_done();
     uds_cleanup();
     return status;
 }

@@ -149,21 +149,18 @@ int main(int argc, char **argv)
         return uds_fail_code(PROG, "cannot open", name, (int)GetLastError());
     /* [client-connect] */
     sock = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (sock == INVALID_SOCKET) {
-        uds_fail_socket(PROG, path);
-        if (argc == 3)
-            CloseHandle(in);
-        return 1;
-    }
     int r = 1;
-    if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0)
+    if (sock == INVALID_SOCKET)
+        uds_fail_socket(PROG, path);
+    else if (connect(sock, (struct sockaddr *)&addr, addr_len) != 0)
         uds_fail(PROG, "cannot connect to", path);
     else if (set_nonblocking(sock) != 0)
         uds_fail(PROG, "cannot set up the socket for", path);
     else
         r = exchange(sock, in, path, name);
     /* [client-connect] */
-    closesocket(sock);
+    if (sock != INVALID_SOCKET)
+        closesocket(sock);
     if (argc == 3)
         CloseHandle(in);
     uds_cleanup();

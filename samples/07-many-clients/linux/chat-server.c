@@ -6,7 +6,8 @@
  * later line goes to every other client as "NAME: line" (room.c).  One
  * poll() waits on the listener and every client at once, and every socket
  * is non-blocking, so no client can hold up the others.  Stops on SIGINT,
- * SIGTERM or SIGHUP, removing its socket file (start.c: chapter 03's way).
+ * SIGTERM or SIGHUP, removing its socket file; how it starts and stops is
+ * in start.c (chapter 03's way, and the descriptor limit).
  *
  * usage: chat-server SOCKET_PATH
  */
@@ -16,24 +17,9 @@
 
 #include <stdio.h>
 #include <errno.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #define PROG "chat-server"
-
-/* [raise-limit] */
-/* Every client costs a descriptor, and the soft limit is often 1024.  An
- * unprivileged process may raise it as far as the hard limit. */
-static void raise_fd_limit(void)
-{
-    struct rlimit rl;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl); /* if it fails, we serve fewer */
-    }
-}
-/* [raise-limit] */
 
 /* [accept] */
 /* One POLLIN on the listener may stand for many clients: accept until the
@@ -130,10 +116,10 @@ int main(int argc, char **argv)
         return 1;
     fds[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
     printf("listening on %s\n", path);
-    fflush(stdout);
 
     /* [event-loop] */
     while (!stop_requested()) {
+        fflush(stdout); /* the log goes out before every wait */
         if (ppoll(fds, (nfds_t)nfds, NULL, &stop_wait_mask) < 0) {
             if (errno == EINTR)
                 continue; /* a stop signal: the loop looks at the flag */
@@ -147,7 +133,6 @@ int main(int argc, char **argv)
         if (fds[0].revents & POLLIN)
             accept_clients(path);
         sweep();
-        fflush(stdout);
     }
     /* [event-loop] */
 

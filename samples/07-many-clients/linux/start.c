@@ -6,6 +6,7 @@
 #include "start.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,6 +46,20 @@ const char *stop_requested(void)
 }
 
 void stop_done(void) { /* nothing to undo on Linux */ }
+
+/* [raise-limit] */
+/* Every client costs a descriptor, and the soft limit is often 1024.  An
+ * unprivileged process may raise it as far as the hard limit. */
+void raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl); /* if it fails, we serve fewer */
+    }
+}
+/* [raise-limit] */
 
 static int claim_path(const char *prog, const char *path,
                       const struct sockaddr_un *addr, socklen_t addr_len)

@@ -7,7 +7,8 @@
  * WSAPoll() waits on the listener and every client at once, and every
  * socket is non-blocking, so no client can hold up the others.  Stops on
  * Ctrl+C, Ctrl+Break or the closing of its console, removing its socket
- * file (start.c: chapter 03's way).
+ * file; how it starts and stops is in start.c (chapter 03's way, and the
+ * descriptor limit).
  *
  * usage: chat-server SOCKET_PATH
  * SOCKET_PATH is a Windows path: C:\Users\me\AppData\Local\Temp\chat.sock
@@ -19,10 +20,6 @@
 #include <stdio.h>
 
 #define PROG "chat-server"
-
-/* (Where the Linux twin raises RLIMIT_NOFILE: Windows has none.  A socket
- * is a kernel handle, and there is no per-process count that a program
- * could raise; memory is the limit.) */
 
 /* [accept] */
 /* One POLLIN on the listener may stand for many clients: accept until the
@@ -109,6 +106,7 @@ int main(int argc, char **argv)
     const char *path = argv[1];
     if (uds_addr_path(&addr, &addr_len, path) != 0)
         return uds_fail(PROG, "bad socket path", path);
+    raise_fd_limit();
     if (uds_startup() != 0)
         return uds_fail(PROG, "cannot start", "Winsock");
     if (stop_setup() != 0)
@@ -119,10 +117,10 @@ int main(int argc, char **argv)
     fds[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
     fds[1] = (struct pollfd){ .fd = stop_wake, .events = POLLIN };
     printf("listening on %s\n", path);
-    fflush(stdout);
 
     /* [event-loop] */
     while (!stop_requested()) {
+        fflush(stdout); /* the log goes out before every wait */
         if (WSAPoll(fds, (ULONG)nfds, -1) < 0) {
             status = uds_fail(PROG, "cannot wait on", path);
             break;
@@ -136,7 +134,6 @@ int main(int argc, char **argv)
         if (fds[0].revents & POLLIN)
             accept_clients(path);
         sweep();
-        fflush(stdout);
     }
     /* [event-loop] */
 

@@ -54,6 +54,13 @@ void stop_done(void)
     InterlockedExchange(&done, 1); /* the console handler may return */
 }
 
+/* [raise-limit] */
+/* Where the Linux twin raises RLIMIT_NOFILE: Windows has none.  A socket is
+ * a kernel handle, and there is no per-process count that a program could
+ * raise; memory is the limit. */
+void raise_fd_limit(void) { }
+/* [raise-limit] */
+
 /* Windows has no S_ISSOCK: a socket file is a reparse point with a tag of
  * its own. */
 static int claim_path(const char *prog, const char *path,
