@@ -65,12 +65,15 @@ static void spell(const char *path, const char *point, int drvfs, char drive,
     m.drive = drive;
     uds_set_error(0);
     int r = wsl_windows_path(path, &m, "Ubuntu", out, sizeof out);
+    /* Read the error once, now: on Windows, making its text (below) may
+     * change the last error before the comparison is evaluated. */
+    int err = uds_last_error();
     if (want != NULL)
         tap_ok(r == 0 && strcmp(out, want) == 0, "%s -> %s (got '%s')", path, want, out);
     else
-        tap_ok(r == -1 && uds_last_error() == want_err, "%.40s%s refused with %s (got %d, %s)",
+        tap_ok(r == -1 && err == want_err, "%.40s%s refused with %s (got %d, %s)",
                path, strlen(path) > 40 ? "..." : "", uds_error_name(want_err), r,
-               uds_strerror(uds_last_error()));
+               uds_strerror(err));
 }
 
 int main(void)
