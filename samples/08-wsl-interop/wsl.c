@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 #include <sys/stat.h>
 
 const char *wsl_kind_name(enum wsl_kind kind)
@@ -62,11 +63,16 @@ enum wsl_kind wsl_detect(const char *root, char *release, size_t cap)
     /* A WSL 2 user may build a kernel of their own, named anything; WSL's
      * init still makes /run/WSL.  (WSL 1 always says Microsoft.) */
     char dir[512];
-    struct stat st;
     snprintf(dir, sizeof dir, "%s/run/WSL", root);
-    if (stat(dir, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR)
-        return WSL_2;
-    return WSL_NONE;
+#ifdef _WIN32
+    /* MSVC in C11 mode declares only the underscored names. */
+    struct _stat st;
+    int is_dir = _stat(dir, &st) == 0 && (st.st_mode & _S_IFMT) == _S_IFDIR;
+#else
+    struct stat st;
+    int is_dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+#endif
+    return is_dir ? WSL_2 : WSL_NONE;
 }
 /* [detect] */
 
