@@ -276,7 +276,12 @@ static unsigned __stdcall peer_thread(void *arg)
     struct job *job = arg;
     int rc = cpu_pin(job->cpu);
 
-    return (unsigned)(rc != 0 ? rc : bench_peer(job));
+    if (rc == 0)
+        rc = bench_peer(job);
+    /* Close this side's end as a process would by exiting, so that this
+     * side, perhaps blocked in a write, sees that the other one has ended. */
+    link_close(&job->link);
+    return (unsigned)rc;
 }
 
 /* The other side is a thread: Windows has no fork(), and a second process
@@ -297,7 +302,6 @@ int peer_wait(struct job *job)
     WaitForSingleObject(job->thread, INFINITE);
     GetExitCodeThread(job->thread, &rc);
     CloseHandle(job->thread);
-    link_close(&job->link);
     return (int)rc;
 }
 
