@@ -13,7 +13,6 @@
 
 #include <stdlib.h>
 
-/* [percentile] */
 double stats_percentile(const double *sorted, size_t n, unsigned tenths)
 {
     /* ceil(tenths * n / 1000) in integers: in floating point, 0.9 * 10 is
@@ -26,7 +25,6 @@ double stats_percentile(const double *sorted, size_t n, unsigned tenths)
         rank = n;
     return sorted[rank - 1];
 }
-/* [percentile] */
 
 static int by_value(const void *a, const void *b)
 {
