@@ -14,6 +14,9 @@ rem   samples\NN-name\win32\*.c   one program each;
 rem   samples\NN-name\NAME.c      code both platforms share, when NAME.h is
 rem                               next to it (chapter 02's address.c):
 rem                               compiled into every program of the chapter.
+rem   samples\NN-name\win32\PART.c  with PART.h in the chapter or in win32\:
+rem                               a part of the programs (chapter 07's
+rem                               start.c), compiled into each, not a program.
 rem   (A samples\NN-name\*.c without a header is a Linux test peer: skipped.)
 rem The helper library lib\ is built once, as _msvc\uds.lib.
 rem
@@ -40,11 +43,20 @@ for /d %%C in ("%TOP%\samples\*") do (
     if exist "%%C\win32\*.c" (
         set "SHARED="
         for %%F in ("%%C\*.c") do if exist "%%~dpnF.h" set SHARED=!SHARED! "%%F"
+        for %%F in ("%%C\win32\*.c") do (
+            if exist "%%C\%%~nF.h" set SHARED=!SHARED! "%%F"
+            if exist "%%C\win32\%%~nF.h" set SHARED=!SHARED! "%%F"
+        )
         if not exist "%OUT%\%%~nxC\obj" mkdir "%OUT%\%%~nxC\obj"
         for %%P in ("%%C\win32\*.c") do (
-            echo build-msvc: %%~nxC\%%~nP.exe
-            cl %CFLAGS% /I"%%C" /Fo"%OUT%\%%~nxC\obj\\" /Fe"%OUT%\%%~nxC\%%~nP.exe" "%%P" !SHARED! "%OUT%\uds.lib" ws2_32.lib
-            if errorlevel 1 set FAILED=1
+            set "PART="
+            if exist "%%C\%%~nP.h" set PART=1
+            if exist "%%C\win32\%%~nP.h" set PART=1
+            if not defined PART (
+                echo build-msvc: %%~nxC\%%~nP.exe
+                cl %CFLAGS% /I"%%C" /I"%%C\win32" /Fo"%OUT%\%%~nxC\obj\\" /Fe"%OUT%\%%~nxC\%%~nP.exe" "%%P" !SHARED! "%OUT%\uds.lib" ws2_32.lib
+                if errorlevel 1 set FAILED=1
+            )
         )
     )
 )
