@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mini-stream: the independent check of uds-bench's stream throughput.  A
+ * few dozen lines that share no code with uds-bench or the kit's library:
+ * one process writes 64 KiB buffers into one connection, the other reads
+ * them all; prints megabytes (10^6 bytes) per second, counted from the end
+ * of a warm-up to the end of the stream.  bench/accuracy.sh runs it beside
+ * uds-bench, with the same CPU placement.
+ *
+ * usage: mini-stream unix|tcp|tcp-nodelay CPUS [MIB]
+ *   CPUS: 1 puts both processes on CPU 0, 2 on CPUs 0 and 1, 0 leaves
+ *   them where the scheduler likes.  MIB: how much is timed (default 512).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sched_setaffinity() */
+#endif
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK 65536
+#define WARMUP (32ll << 20)
+
+static void die(const char *what) { perror(what); exit(1); }
+
+static void pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3 || argc > 4) {
+        fprintf(stderr, "usage: mini-stream unix|tcp|tcp-nodelay CPUS [MIB]\n");
+        return 2;
+    }
+    int tcp = strncmp(argv[1], "tcp", 3) == 0, cpus = atoi(argv[2]), one = 1;
+    long long total = (argc > 3 ? atoll(argv[3]) : 512) << 20;
+    if (total < CHUNK)
+        return fprintf(stderr, "mini-stream: MIB must be at least 1\n"), 2;
+    struct sockaddr_un un = {.sun_family = AF_UNIX};
+    struct sockaddr_in in = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr *addr = tcp ? (struct sockaddr *)&in : (struct sockaddr *)&un;
+    socklen_t len = tcp ? sizeof in : sizeof un;
+    snprintf(un.sun_path, sizeof un.sun_path, "/tmp/mini-stream.%d", (int)getpid());
+
+    int lis = socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0);
+    if (lis < 0 || bind(lis, addr, len) != 0 || listen(lis, 1) != 0 || getsockname(lis, addr, &len) != 0)
+        die("listener");
+    pid_t child = fork();
+    if (child < 0)
+        die("fork");
+    int fd = child == 0 ? socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0) : accept(lis, NULL, NULL);
+    if (child == 0 && connect(fd, addr, len) != 0)
+        die("connect");
+    if (fd < 0)
+        die("accept");
+    if (strcmp(argv[1], "tcp-nodelay") == 0)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (cpus > 0)
+        pin(child == 0 && cpus == 2 ? 1 : 0);
+    static unsigned char buf[CHUNK];
+    if (child == 0) { /* the writer: whole 64 KiB writes, then the end */
+        for (long long sent = 0; sent < WARMUP + total; sent += CHUNK) {
+            memset(buf, (int)(sent / CHUNK & 255), CHUNK);
+            for (size_t done = 0; done < CHUNK;) {
+                ssize_t n = write(fd, buf + done, CHUNK - done);
+                if (n <= 0)
+                    die("write");
+                done += (size_t)n;
+            }
+        }
+        return 0;
+    }
+    if (!tcp)
+        unlink(un.sun_path); /* ours: bind() made it */
+    long long got = 0;
+    double t0 = 0;
+    for (ssize_t n; (n = read(fd, buf, CHUNK)) != 0; got += n) {
+        if (n < 0)
+            die("read");
+        /* Each 64 KiB block is one byte value: check the first and last byte read. */
+        if (buf[0] != (unsigned char)(got / CHUNK & 255) ||
+            buf[n - 1] != (unsigned char)((got + n - 1) / CHUNK & 255))
+            die("stream: wrong bytes");
+        if (got < WARMUP && got + n >= WARMUP)
+            t0 = now();
+    }
+    double secs = now() - t0;
+    if (got != WARMUP + total)
+        die("stream: short");
+    printf("mini-stream %s cpus=%d size=%d mib=%lld mb_per_s=%.1f\n", argv[1], cpus, CHUNK,
+           total >> 20, (double)(got - WARMUP) / secs / 1e6);
+    close(fd);
+    close(lis);
+    return waitpid(child, NULL, 0) == child ? 0 : 1;
+}
