@@ -52,7 +52,7 @@ static void report(const struct settings *s, const char *name, const struct job 
         printf("%s,%s,%zu,%ld,%.2f,%.2f,%.2f,%.2f,%.2f,,%.0f\n", name, test, j->size,
                r->count, p->p50, p->p90, p->p99, p->p999, p->max, r->msgs_per_s);
     else if (s->csv)
-        printf("%s,%s,%zu,%ld,,,,,,%.6g,%.0f\n", name, test, j->size, r->count,
+        printf("%s,%s,%zu,%ld,,,,,,%.6f,%.0f\n", name, test, j->size, r->count,
                r->mb_per_s, r->msgs_per_s);
     else if (j->rtt)
         printf("%-12s %-6s %8zu %8ld %9.2f %9.2f %9.2f %9.2f %9.2f %9s %10.0f\n", name,
