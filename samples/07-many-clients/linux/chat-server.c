@@ -114,7 +114,7 @@ int main(int argc, char **argv)
     raise_fd_limit();
     if (uds_startup() != 0)
         return uds_fail(PROG, "cannot start", "Winsock");
-    if (stop_setup() != 0)
+    if (prepare_stop() != 0)
         return uds_fail(PROG, "cannot set up", "the stop handler");
     int listener = start_listening(PROG, path, &addr, addr_len);
     if (listener < 0)

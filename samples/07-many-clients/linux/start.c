@@ -16,7 +16,7 @@ sigset_t stop_wait_mask;
 static volatile sig_atomic_t stop_signal;
 static void on_stop(int sig) { stop_signal = sig; }
 
-int stop_setup(void)
+int prepare_stop(void)
 {
     struct sigaction sa = { .sa_handler = on_stop };
     int sigs[] = { SIGINT, SIGTERM, SIGHUP };

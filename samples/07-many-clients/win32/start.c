@@ -27,7 +27,7 @@ static BOOL WINAPI on_stop(DWORD event)
     return TRUE;
 }
 
-int stop_setup(void)
+int prepare_stop(void)
 {
     if (uds_wake_pair(wake) != 0)
         return -1;
