@@ -22,7 +22,7 @@ extern uds_socket_t stop_wake;
 #endif
 
 /* Set up the stop: 0, or -1 with the error set. */
-int stop_setup(void);
+int prepare_stop(void);
 
 /* NULL until a stop was asked for; then its name ("SIGTERM", "CTRL_C_EVENT"). */
 const char *stop_requested(void);

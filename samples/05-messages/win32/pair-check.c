@@ -93,7 +93,7 @@ int main(void)
     } else {
         HANDLE child = start_child(tcp[1]);
         closesocket(tcp[1]);
-        tap_ok(child != NULL, "start_child() starts pair-child.exe with a handle list of one");
+        tap_ok(child != NULL, "start_child() starts pair-child.exe with its handle list");
         if (wine) {
             const char *why = "Wine 8 passes no working socket to a child process";
             printf("ok %d - the child answers through the handle it was given # SKIP %s\n", ++tap_count, why);
@@ -114,6 +114,40 @@ int main(void)
             tap_ok(code == 0, "the child exits 0 when the parent closes its end (status %lu)",
                    (unsigned long)code);
     }
+
+    /* The child's errors go where the parent's stderr goes, here a file,
+     * although the handle list limits what the child inherits: a child
+     * given a handle that is no socket (an event) says so on its stderr.
+     * Needs no socket in the child, so Wine runs it too. */
+    char err_path[MAX_PATH + 1], said[256] = "";
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE err_file = GetTempFileNameA(dir, "err", 0, err_path) == 0 ? INVALID_HANDLE_VALUE
+        : CreateFileA(err_path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                      CREATE_ALWAYS, 0, NULL);
+    if (event == NULL || err_file == INVALID_HANDLE_VALUE) {
+        tap_ok(0, "an event and a file for the stderr test: error %lu", GetLastError());
+    } else {
+        HANDLE saved = GetStdHandle(STD_ERROR_HANDLE);
+        SetStdHandle(STD_ERROR_HANDLE, err_file);
+        HANDLE child = start_child((SOCKET)event);
+        SetStdHandle(STD_ERROR_HANDLE, saved);
+        if (child != NULL) {
+            WaitForSingleObject(child, INFINITE);
+            CloseHandle(child);
+        }
+        CloseHandle(err_file);
+        FILE *f = fopen(err_path, "r");
+        if (f != NULL) {
+            fgets(said, sizeof said, f);
+            fclose(f);
+        }
+        tap_ok(child != NULL && strncmp(said, "pair-child: bad handle ", 23) == 0,
+               "the child's stderr is its parent's, a file, through the handle list: %s",
+               said[0] != '\0' ? said : "(nothing)\n");
+    }
+    if (event != NULL)
+        CloseHandle(event);
+    DeleteFileA(err_path);
 
     /* %TEMP% comes from the environment (TMP first): make it too long. */
     char long_dir[200];

@@ -22,6 +22,34 @@
 
 static unsigned char buf[FRAME_MAX];
 
+/* A handle list limits everything the child inherits, its standard handles
+ * too: without them in the list and STARTF_USESTDHANDLES, what the child
+ * gets differs between Windows versions, and under Wine its errors missed
+ * a parent's stderr that was a file.  So each valid one is duplicated as
+ * inheritable (ours stay as they are), once (a handle twice in the list
+ * makes CreateProcess fail), into SI and LIST; returns how many, for the
+ * caller to close after CreateProcess. */
+static int std_handles(STARTUPINFOA *si, HANDLE *list)
+{
+    HANDLE *slot[3] = { &si->hStdInput, &si->hStdOutput, &si->hStdError };
+    HANDLE ours[3] = { GetStdHandle(STD_INPUT_HANDLE), GetStdHandle(STD_OUTPUT_HANDLE),
+                       GetStdHandle(STD_ERROR_HANDLE) };
+    HANDLE self = GetCurrentProcess();
+    int n = 0;
+
+    si->dwFlags |= STARTF_USESTDHANDLES;
+    for (int i = 0; i < 3; i++) {
+        *slot[i] = NULL;
+        for (int j = 0; j < i; j++)
+            if (ours[j] == ours[i])
+                *slot[i] = *slot[j]; /* stdout and stderr are often one */
+        if (*slot[i] == NULL && ours[i] != NULL && ours[i] != INVALID_HANDLE_VALUE
+            && DuplicateHandle(self, ours[i], self, slot[i], 0, TRUE, DUPLICATE_SAME_ACCESS))
+            list[n++] = *slot[i];
+    }
+    return n;
+}
+
 /* Start pair-child.exe, from the directory this program is in, with END
  * as its end of the pair.  Returns its process handle, or NULL after
  * printing why. */
@@ -38,23 +66,23 @@ static HANDLE start_child(SOCKET end)
     strcpy(slash, "\\pair-child.exe");
     snprintf(cmd, sizeof cmd, "\"%s\" %llu", child, (unsigned long long)end);
     /* [start-child] */
-    HANDLE handle = (HANDLE)end;
+    HANDLE list[4] = { (HANDLE)end };
     STARTUPINFOEXA si = { .StartupInfo.cb = sizeof si };
     PROCESS_INFORMATION pi = { 0 };
     SIZE_T size = 0;
-    int ready = 0;
+    int ready = 0, listed = 1 + std_handles(&si.StartupInfo, list + 1);
     /* A child started with bInheritHandles gets every inheritable handle,
-     * unless a handle list names the ones it may have: here, exactly its
-     * end of the pair.  That end must be inheritable to be in the list;
-     * both ends were made with WSA_FLAG_NO_HANDLE_INHERIT, so nothing
-     * else of ours can leak into this child, or into any other. */
+     * unless a handle list names the ones it may have: here, its end of
+     * the pair and its standard handles.  That end must be inheritable to
+     * be in the list; both ends were made with WSA_FLAG_NO_HANDLE_INHERIT,
+     * so nothing else of ours can leak into this child, or into any other. */
     InitializeProcThreadAttributeList(NULL, 1, 0, &size);
     si.lpAttributeList = HeapAlloc(GetProcessHeap(), 0, size);
     if (si.lpAttributeList != NULL
         && (ready = InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &size))
-        && SetHandleInformation(handle, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT)
+        && SetHandleInformation(list[0], HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT)
         && UpdateProcThreadAttribute(si.lpAttributeList, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
-                                     &handle, sizeof handle, NULL, NULL)
+                                     list, listed * sizeof *list, NULL, NULL)
         && CreateProcessA(child, cmd, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT,
                           NULL, NULL, &si.StartupInfo, &pi)) {
         CloseHandle(pi.hThread);
@@ -62,6 +90,8 @@ static HANDLE start_child(SOCKET end)
         uds_fail_code(PROG, "cannot start", child, (int)GetLastError());
         pi.hProcess = NULL;
     }
+    while (listed > 1)
+        CloseHandle(list[--listed]); /* the child has its own copies now */
     if (ready)
         DeleteProcThreadAttributeList(si.lpAttributeList);
     HeapFree(GetProcessHeap(), 0, si.lpAttributeList);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #define PROG "chat-client"
+#define USAGE "usage: " PROG " SOCKET_PATH NAME"
 
 int main(int argc, char **argv)
 {
@@ -26,8 +27,12 @@ int main(int argc, char **argv)
     char buf[4096];
     int status = 1;
 
-    if (argc != 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH NAME\n");
+    /* Anything starting with - is an option (--help), never a path or NAME. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc != 3) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1], *name = argv[2];

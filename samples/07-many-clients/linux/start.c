@@ -6,6 +6,7 @@
 #include "start.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,7 +16,7 @@ sigset_t stop_wait_mask;
 static volatile sig_atomic_t stop_signal;
 static void on_stop(int sig) { stop_signal = sig; }
 
-int stop_setup(void)
+int prepare_stop(void)
 {
     struct sigaction sa = { .sa_handler = on_stop };
     int sigs[] = { SIGINT, SIGTERM, SIGHUP };
@@ -72,8 +73,12 @@ static int claim_path(const char *prog, const char *path,
         fprintf(stderr, "%s: %s exists and is not a socket; not removing it\n", prog, path);
         return 1;
     }
-    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int live = probe >= 0 && connect(probe, (const struct sockaddr *)addr, addr_len) == 0;
+    /* Non-blocking, as in chapter 03: a live server whose backlog is full
+     * answers EAGAIN at once, where a blocking connect() would wait for
+     * room with the stop signals blocked. */
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int live = probe >= 0 && (connect(probe, (const struct sockaddr *)addr, addr_len) == 0
+                              || errno == EAGAIN || errno == EINPROGRESS);
     if (probe >= 0)
         close(probe);
     if (live) {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #define PROG "chat-server"
+#define USAGE "usage: " PROG " SOCKET_PATH"
 
 /* [accept] */
 /* One POLLIN on the listener may stand for many clients: accept until the
@@ -99,8 +100,12 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     int status = 0;
 
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc != 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];
@@ -109,7 +114,7 @@ int main(int argc, char **argv)
     raise_fd_limit();
     if (uds_startup() != 0)
         return uds_fail(PROG, "cannot start", "Winsock");
-    if (stop_setup() != 0)
+    if (prepare_stop() != 0)
         return uds_fail(PROG, "cannot set up", "the stop handler");
     SOCKET listener = start_listening(PROG, path, &addr, addr_len);
     if (listener == INVALID_SOCKET)

@@ -27,7 +27,7 @@ static BOOL WINAPI on_stop(DWORD event)
     return TRUE;
 }
 
-int stop_setup(void)
+int prepare_stop(void)
 {
     if (uds_wake_pair(wake) != 0)
         return -1;
@@ -77,15 +77,38 @@ static int claim_path(const char *prog, const char *path,
         fprintf(stderr, "%s: %s exists and is not a socket; not removing it\n", prog, path);
         return 1;
     }
+    /* Non-blocking, as in chapter 03, with stop_wake in the wait: a live
+     * server slow to accept cannot keep Ctrl+C from working.  Only
+     * WSAECONNREFUSED means stale; anything else, a stop included, means
+     * we cannot tell, and the file is left alone. */
     SOCKET probe = socket(AF_UNIX, SOCK_STREAM, 0);
-    int live = probe != INVALID_SOCKET
-               && connect(probe, (const struct sockaddr *)addr, addr_len) == 0;
-    if (probe != INVALID_SOCKET)
-        closesocket(probe);
-    if (live) {
+    u_long on = 1;
+    if (probe == INVALID_SOCKET)
+        return uds_fail_socket(prog, path);
+    int r = ioctlsocket(probe, FIONBIO, &on);
+    if (r == 0)
+        r = connect(probe, (const struct sockaddr *)addr, addr_len);
+    int err = WSAGetLastError();
+    if (r != 0 && err == WSAEWOULDBLOCK) {
+        WSAPOLLFD p[2] = { { .fd = probe, .events = POLLOUT },
+                           { .fd = stop_wake, .events = POLLIN } };
+        int len = (int)sizeof err;
+        if (WSAPoll(p, 2, -1) < 0)
+            err = WSAGetLastError();
+        else if (stop_requested() || p[1].revents)
+            err = WSAEINTR; /* a stop event came first */
+        else if (getsockopt(probe, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
+            err = WSAGetLastError(); /* else the outcome of the connect */
+        r = err == 0 ? 0 : -1;
+    }
+    closesocket(probe);
+    if (r == 0) {
         fprintf(stderr, "%s: another server is live on %s; not starting\n", prog, path);
         return 1;
     }
+    WSASetLastError(err);
+    if (err != WSAECONNREFUSED) /* we cannot tell, so we touch nothing */
+        return uds_fail(prog, "cannot tell whether a server is live on", path);
     DeleteFileA(path); /* a stale socket: its server is gone */
     return 0;
 }
