@@ -86,7 +86,9 @@ void side_close(struct side *s);
 int prepare_stop(void);
 const char *stop_requested(void); /* NULL, or the name of the stop signal */
 #ifndef _WIN32
-extern sigset_t stop_wait_mask;
+extern sigset_t stop_wait_mask; /* the mask ppoll() waits with */
+#else
+extern uds_socket_t stop_wake;  /* in every WSAPoll() set */
 #endif
 
 /* pump.c */
