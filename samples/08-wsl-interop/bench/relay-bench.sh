@@ -3,6 +3,7 @@
 # Chapter 08's bench: uds-relay beside socat doing the same relay, in one run.
 #
 #   uds-relay  linux/uds-relay unix:IN unix:SINK   (splice(), a thread per direction)
+#   uds-copy   the same with UDS_RELAY_COPY=1: read() and write(), no splice()
 #   socat      socat UNIX-LISTEN:IN,fork UNIX-CONNECT:SINK
 #
 # Throughput: relay-peer push sends BENCH_BYTES (1 GiB) through the relay to
@@ -42,24 +43,28 @@ bg echo "$E" "$T/echo.sock"
 wait_for_line "$T/sink.out" 'listening on' 20 "$sink_pid" || fail "the sink did not start"
 wait_for_line "$T/echo.out" 'listening on' 20 "$echo_pid" || fail "the echo server did not start"
 bg rs "$R" unix:"$T/rs.sock" unix:"$T/sink.sock"
+bg cs env UDS_RELAY_COPY=1 "$R" unix:"$T/cs.sock" unix:"$T/sink.sock"
+bg ce env UDS_RELAY_COPY=1 "$R" unix:"$T/ce.sock" unix:"$T/echo.sock"
 bg re "$R" unix:"$T/re.sock" unix:"$T/echo.sock"
 wait_for_line "$T/rs.err" 'listening on' 20 "$rs_pid" || fail "uds-relay did not start"
 wait_for_line "$T/re.err" 'listening on' 20 "$re_pid" || fail "uds-relay did not start"
-contenders=uds-relay
+wait_for_line "$T/cs.err" 'listening on' 20 "$cs_pid" || fail "uds-relay did not start"
+wait_for_line "$T/ce.err" 'listening on' 20 "$ce_pid" || fail "uds-relay did not start"
+contenders="uds-relay uds-copy"
 if command -v socat >/dev/null; then
     bg ss socat UNIX-LISTEN:"$T/ss.sock",fork UNIX-CONNECT:"$T/sink.sock"
     bg se socat UNIX-LISTEN:"$T/se.sock",fork UNIX-CONNECT:"$T/echo.sock"
     # socat prints nothing when it is ready: wait for its socket file.
     i=0; while { [ ! -S "$T/ss.sock" ] || [ ! -S "$T/se.sock" ]; } && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
     [ -S "$T/ss.sock" ] && [ -S "$T/se.sock" ] || fail "socat did not start"
-    contenders="uds-relay socat"
+    contenders="$contenders socat"
 fi
 
 best() { # best NAME VALUE: keep the smaller of the seconds
     eval "_b=\${best_$1:-}"
     if [ -z "$_b" ] || awk "BEGIN { exit !($2 < $_b) }"; then eval "best_$1=$2"; fi
 }
-sock() { case $1 in uds-relay) echo "$T/r$2.sock" ;; socat) echo "$T/s$2.sock" ;; esac; }
+sock() { case $1 in uds-relay) echo "$T/r$2.sock" ;; uds-copy) echo "$T/c$2.sock" ;; socat) echo "$T/s$2.sock" ;; esac; }
 key() { echo "$1" | tr -c 'a-z\n' _; }
 
 say "$(nproc) CPUs; $(( bytes / 1048576 )) MiB per throughput run, $conns connections per rate run, best of $rounds rounds"
@@ -80,6 +85,7 @@ for c in $contenders; do
     eval "mbs_$(key $c)=$mbs cps_$(key $c)=$cps"
     say "$(printf '%-10s %6s MiB/s  %6s connections/s' "$c" "$mbs" "$cps")"
 done
-if [ "$contenders" != uds-relay ]; then
+say "splice(): $(awk "BEGIN { printf \"%.2f\", $mbs_uds_relay / $mbs_uds_copy }")x the throughput of the plain copy"
+if [ -n "${mbs_socat:-}" ]; then
     say "uds-relay / socat: $(awk "BEGIN { printf \"%.2f\", $mbs_uds_relay / $mbs_socat }")x the throughput, $(awk "BEGIN { printf \"%.2f\", $cps_uds_relay / $cps_socat }")x the connections per second"
 fi
