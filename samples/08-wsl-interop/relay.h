@@ -47,6 +47,12 @@ struct side {
 
 /* ends.c */
 
+/* The command line: [--any-address] FROM TO [ARG...].  -1 when the
+ * program may go on; otherwise its exit status (0 after --help, 2 after a
+ * usage error, which it has printed). */
+int parse_args(const char *prog, const char *usage, int argc, char **argv,
+               struct place *from, struct place *to, int *any_address);
+
 /* Parse FROM (is_from) or TO.  For exec:, ARGV is the rest of the command
  * line: its first word loses the "exec:".  0, or -1 after a message. */
 int place_parse(const char *prog, char **argv, int is_from, struct place *p);
