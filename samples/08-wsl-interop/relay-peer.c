@@ -23,6 +23,10 @@
  *   relay-peer conns ADDR COUNT    COUNT connections one after another
  *                                  (each says one byte and reads it back);
  *                                  print "COUNT connections in S seconds"
+ *   relay-peer sink PATH           a server (bench): read each client to its
+ *                                  end, then close; one client after another
+ *   relay-peer push ADDR BYTES     send BYTES, shut down writing, wait for
+ *                                  the end; print "BYTES bytes in S seconds"
  *
  * ADDR is unix:PATH or tcp:HOST:PORT.  SUM is a 64-bit FNV-1a checksum.
  */
@@ -217,6 +221,42 @@ int main(int argc, char **argv)
         printf("%lld %016llx\n", got, (unsigned long long)sum);
         return got < 0;
     }
+    if (strcmp(mode, "sink") == 0 && argc == 3) {
+        struct sockaddr_un a;
+        socklen_t len;
+        static unsigned char big[1 << 18];
+        int l = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (uds_addr_path(&a, &len, argv[2]) != 0 || l < 0
+            || bind(l, (struct sockaddr *)&a, len) != 0 || listen(l, 64) != 0) {
+            fprintf(stderr, "relay-peer: cannot listen on %s: %s\n", argv[2], uds_strerror(errno));
+            return 1;
+        }
+        printf("listening on %s\n", argv[2]);
+        fflush(stdout);
+        for (int c; (c = accept(l, NULL, NULL)) >= 0; close(c))
+            while (uds_recv_some(c, big, sizeof big) > 0) {}
+        return 1;
+    }
+    if (strcmp(mode, "push") == 0 && argc == 4) {
+        struct timespec t0, t1;
+        static unsigned char big[1 << 18];
+        long long bytes = atoll(argv[3]);
+        int s = dial(argv[2]);
+        char c;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (long long left = bytes; left > 0;) {
+            size_t n = left < (long long)sizeof big ? (size_t)left : sizeof big;
+            if (uds_send_all(s, big, n) != 0)
+                return 1;
+            left -= (long long)n;
+        }
+        if (shutdown(s, SHUT_WR) != 0 || uds_recv_some(s, &c, 1) != 0)
+            return 1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        printf("%lld bytes in %.3f seconds\n", bytes,
+               (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        return 0;
+    }
     if (strcmp(mode, "conns") == 0 && argc == 4) {
         struct timespec t0, t1;
         int count = atoi(argv[3]);
@@ -236,6 +276,6 @@ int main(int argc, char **argv)
                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
         return 0;
     }
-    fprintf(stderr, "usage: relay-peer say|echo|many|vanish|hold|gen|sum|conns ...\n");
+    fprintf(stderr, "usage: relay-peer say|echo|many|vanish|hold|gen|sum|conns|sink|push ...\n");
     return 2;
 }

@@ -47,6 +47,12 @@ struct side {
 
 /* ends.c */
 
+/* The command line: [--any-address] FROM TO [ARG...].  -1 when the
+ * program may go on; otherwise its exit status (0 after --help, 2 after a
+ * usage error, which it has printed). */
+int parse_args(const char *prog, const char *usage, int argc, char **argv,
+               struct place *from, struct place *to, int *any_address);
+
 /* Parse FROM (is_from) or TO.  For exec:, ARGV is the rest of the command
  * line: its first word loses the "exec:".  0, or -1 after a message. */
 int place_parse(const char *prog, char **argv, int is_from, struct place *p);
@@ -86,7 +92,9 @@ void side_close(struct side *s);
 int prepare_stop(void);
 const char *stop_requested(void); /* NULL, or the name of the stop signal */
 #ifndef _WIN32
-extern sigset_t stop_wait_mask;
+extern sigset_t stop_wait_mask; /* the mask ppoll() waits with */
+#else
+extern uds_socket_t stop_wake;  /* in every WSAPoll() set */
 #endif
 
 /* pump.c */

@@ -60,6 +60,31 @@ int place_parse(const char *prog, char **argv, int is_from, struct place *p)
     return -1;
 }
 
+int parse_args(const char *prog, const char *usage, int argc, char **argv,
+               struct place *from, struct place *to, int *any_address)
+{
+    static const char *const known[] = { "--any-address", NULL };
+
+    /* Options come first; the words of an exec: command are its own. */
+    int words = 1;
+    while (words < argc && strncmp(argv[words], "exec:", 5) != 0)
+        words++;
+    int opt = uds_options(prog, words < argc ? words + 1 : argc, argv, known, usage);
+    if (opt >= 0)
+        return opt;
+    int i = 1;
+    *any_address = 0;
+    if (i < argc && strcmp(argv[i], "--any-address") == 0)
+        *any_address = 1, i++;
+    if (argc - i < 2 || (argc - i > 2 && strncmp(argv[i + 1], "exec:", 5) != 0)) {
+        fprintf(stderr, "%s\n", usage);
+        return 2;
+    }
+    if (place_parse(prog, argv + i, 1, from) != 0 || place_parse(prog, argv + i + 1, 0, to) != 0)
+        return 2;
+    return -1;
+}
+
 /* [loopback] */
 /* A socket file is guarded by the file system: its directory's and its own
  * permissions decide who may connect.  A TCP port has no such guard: any

@@ -24,7 +24,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #define PROG "uds-relay"
@@ -131,29 +130,15 @@ static int accept_all(uds_socket_t listener, unsigned long *count)
 
 int main(int argc, char **argv)
 {
-    static const char *const known[] = { "--any-address", NULL };
     struct place from;
     int any_address = 0, paused = 0, status = 0;
     unsigned long count = 0;
     char name[300];
     static pthread_t stdio_thread; /* FROM stdio: its one connection */
 
-    /* Options come first; the words of an exec: command are its own. */
-    int words = 1;
-    while (words < argc && strncmp(argv[words], "exec:", 5) != 0)
-        words++;
-    int opt = uds_options(PROG, words < argc ? words + 1 : argc, argv, known, USAGE);
+    int opt = parse_args(PROG, USAGE, argc, argv, &from, &to, &any_address);
     if (opt >= 0)
-        return opt;
-    int i = 1;
-    if (i < argc && strcmp(argv[i], "--any-address") == 0)
-        any_address = 1, i++;
-    if (argc - i < 2 || (argc - i > 2 && strncmp(argv[i + 1], "exec:", 5) != 0)) {
-        fprintf(stderr, "%s\n", USAGE);
-        return 2;
-    }
-    if (place_parse(PROG, argv + i, 1, &from) != 0 || place_parse(PROG, argv + i + 1, 0, &to) != 0)
-        return 2;
+        return opt; /* --help, or a usage error */
 
     /* A peer that vanishes must not kill the relay: writes to it fail with
      * EPIPE instead of raising SIGPIPE. */
