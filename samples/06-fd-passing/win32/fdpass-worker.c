@@ -16,7 +16,7 @@
  * usage: fdpass-worker SOCKET COMMAND [ARGS...]
  * SOCKET is a Windows path: C:\Users\me\AppData\Local\Temp\fdpass.sock
  */
-#include "uds.h"
+#include "common.h"
 #include "command-line.h"
 
 #include <stdio.h>
@@ -149,85 +149,10 @@ static int recv_whole(SOCKET s, void *buf, size_t len)
     return 1;
 }
 
-/* [accept-errors] */
-/* accept() that fails for want of resources (WSAEMFILE, WSAENOBUFS) fails
- * again at once while the cause lasts, and the listener stays readable:
- * retrying at once would spin at full CPU and write the same line again and
- * again.  So the first failure of a run is reported, the loop pauses (a
- * pause that a stop ends) before each retry, and one line says how many
- * attempts failed once accept() works again.  Chapter 07 teaches more. */
-static long accept_failures; /* in a row */
+/* accept() failures in a row for want of sockets (common.c says so once;
+ * the loop pauses, with the stop, before each retry). */
+static long accept_failures;
 
-/* Returns 1 when the caller should pause before the next try. */
-static int accept_failed(const char *where)
-{
-    int err = WSAGetLastError();
-
-    if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
-        return 0; /* the client gave up before we took it: nothing to report */
-    if (accept_failures++ == 0)
-        fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
-                where, uds_strerror(err));
-    return 1;
-}
-
-static void accept_worked(void)
-{
-    if (accept_failures > 0) {
-        printf(PROG ": accepting again after %ld failed attempts\n", accept_failures);
-        fflush(stdout);
-    }
-    accept_failures = 0;
-}
-/* [accept-errors] */
-
-/* [claim-path] */
-/* May the worker bind PATH?  0 when it may (the path is free, or held a
- * socket file that no worker answers on, now removed), 1 when not.  As in
- * chapter 03: a path that is not a socket is never removed, and a socket
- * file is removed only after knocking shows nobody is behind it, so a
- * second worker never takes over a live one's path.  To replace a running
- * worker, stop it first (Ctrl+C): it removes its file on the way out.
- * Windows has no S_ISSOCK: a socket file is a reparse point with a tag of
- * its own. */
-static int claim_path(const char *path, const struct sockaddr_un *addr,
-                             socklen_t addr_len)
-{
-    WIN32_FIND_DATAA st;
-    HANDLE found = FindFirstFileA(path, &st);
-
-    if (found == INVALID_HANDLE_VALUE) {
-        DWORD err = GetLastError(); /* Linux's ENOENT is two errors here */
-        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
-               ? 0 : uds_fail_code(PROG, "cannot inspect", path, (int)err);
-    }
-    FindClose(found);
-    if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-        || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
-        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-        return 1;
-    }
-    /* This connect() may wait (a live worker's backlog can be full), and
-     * main() calls us before it takes the console events over: until then
-     * Ctrl+C ends the program the default way, with nothing to clean up. */
-    SOCKET probe = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (probe == INVALID_SOCKET)
-        return uds_fail_socket(PROG, path);
-    int r = connect(probe, (const struct sockaddr *)addr, addr_len);
-    int err = WSAGetLastError();
-    closesocket(probe);
-    if (r == 0) {
-        fprintf(stderr, PROG ": another worker is live on %s; not starting\n", path);
-        return 1;
-    }
-    if (err != WSAECONNREFUSED) /* we cannot tell, so we touch nothing */
-        return uds_fail_code(PROG, "cannot tell whether a worker is live on", path, err);
-    if (!DeleteFileA(path))
-        return uds_fail_code(PROG, "cannot remove stale socket", path, (int)GetLastError());
-    printf(PROG ": removed stale socket %s\n", path);
-    return 0;
-}
-/* [claim-path] */
 
 /* Answer a frame with one byte, with the stop in the wait for room. */
 static int send_ack(SOCKET conn, unsigned char ack)
@@ -388,43 +313,18 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     SOCKET listener;
     u_long on = 1, off = 0;
+    int status = worker_args(PROG, argc, argv, &addr, &addr_len, command_line,
+                             sizeof command_line);
 
-    /* An argument that starts with '-' is an option, and there are none. */
-    if (argc < 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
-        return 2;
-    }
-    const char *path = argv[1];
-    char **command = argv + 2;
-    if (uds_startup() != 0)
-        return uds_fail(PROG, "cannot start", "Winsock");
-    if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return uds_fail(PROG, "bad socket path", path);
-    /* Windows only: the command line is built once, here, so a command
-     * too long for Windows is refused before anything starts. */
-    if (build_command_line(command_line, sizeof command_line, command) != 0) {
-        fprintf(stderr, PROG ": the command line is too long for Windows"
-                " (at most %d characters)\n", COMMAND_LINE_MAX - 1);
-        return 1;
-    }
-
+    if (status != 0)
+        return status;
+    const char *path = argv[1], *command = argv[2];
     /* [worker-setup] */
-    /* WSA_FLAG_NO_HANDLE_INHERIT here and the handle list in spawn_on():
-     * the children must not inherit the worker's sockets, or the server
-     * could never see the worker close. */
-    if (claim_path(path, &addr, addr_len) != 0)
+    /* As pass-worker's (common.c), then non-blocking: a server that gives
+     * up between WSAPoll() and accept() must not leave us blocked in it. */
+    if ((listener = worker_listen(PROG, path, &addr, addr_len)) == INVALID_SOCKET)
         return 1;
-    listener = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (listener == INVALID_SOCKET)
-        return uds_fail_socket(PROG, path);
-    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        uds_fail(PROG, "cannot bind", path);
-        closesocket(listener);
-        return 1;
-    }
-    /* Non-blocking: a server that gives up between WSAPoll() and accept()
-     * must not leave us blocked in accept(). */
-    if (listen(listener, 8) != 0 || ioctlsocket(listener, FIONBIO, &on) != 0) {
+    if (ioctlsocket(listener, FIONBIO, &on) != 0) {
         uds_fail(PROG, "cannot listen on", path);
         closesocket(listener);
         DeleteFileA(path);
@@ -437,9 +337,6 @@ int main(int argc, char **argv)
         DeleteFileA(path);
         return 1;
     }
-    printf(PROG ": listening on %s\n", path);
-    fflush(stdout);
-
     /* [worker-loop] */
     while (!stop_signal) {
         /* One server at a time: while one is connected, the next waits
@@ -450,18 +347,18 @@ int main(int argc, char **argv)
                 uds_fail(PROG, "cannot wait on", path);
             break;
         }
-        SOCKET conn = accept(listener, NULL, NULL);
-        if (conn == INVALID_SOCKET) {
-            if (accept_failed(path))
+        SOCKET conn;
+        long before = accept_failures;
+        if ((r = accept_server(PROG, listener, path, &accept_failures, &conn)) < 0)
+            break;
+        if (r == 0) {
+            if (accept_failures > before)
                 pause_or_stop(ACCEPT_PAUSE_MS);
             continue;
         }
-        accept_worked();
         /* accept() passes the listener's non-blocking mode on. */
         ioctlsocket(conn, FIONBIO, &off);
-        printf(PROG ": server connected\n");
-        fflush(stdout);
-        serve_server(conn, command_line, command[0]);
+        serve_server(conn, command_line, command);
         closesocket(conn);
         if (!stop_signal) {
             printf(PROG ": server went away; waiting for the next one\n");
