@@ -237,18 +237,27 @@ int accept_server(const char *prog, SOCKET listener, const char *where, long *fa
     return 1;
 }
 
-void make_room(HANDLE *children, int *n, int max)
+int make_room(HANDLE *children, int *n, int max, HANDLE stop)
 {
+    HANDLE set[MAXIMUM_WAIT_OBJECTS];
+    int waited = 0;
+
     for (int i = *n - 1; i >= 0; i--)
         if (WaitForSingleObject(children[i], 0) == WAIT_OBJECT_0) {
             CloseHandle(children[i]);
             children[i] = children[--*n];
         }
     if (*n >= max) { /* meanwhile the next connections wait in our queue */
-        DWORD i = WaitForMultipleObjects((DWORD)*n, children, FALSE, INFINITE) - WAIT_OBJECT_0;
-        if (i < (DWORD)*n) {
-            CloseHandle(children[i]);
-            children[i] = children[--*n];
-        }
+        DWORD count = (DWORD)*n;
+        memcpy(set, children, count * sizeof *set);
+        if (stop != NULL)
+            set[count++] = stop;
+        DWORD i = WaitForMultipleObjects(count, set, FALSE, INFINITE) - WAIT_OBJECT_0;
+        if (i >= (DWORD)*n)
+            return -1; /* the stop, or a failed wait */
+        CloseHandle(children[i]);
+        children[i] = children[--*n];
+        waited = 1;
     }
+    return waited;
 }

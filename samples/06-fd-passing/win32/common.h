@@ -59,8 +59,10 @@ int accept_server(const char *prog, SOCKET listener, const char *where, long *fa
 
 /* Forget the commands in CHILDREN (*n of them) that have ended: closing its
  * handle lets an ended process go.  With MAX still running, first wait for
- * one to end (MAX at most MAXIMUM_WAIT_OBJECTS, 64). */
-void make_room(HANDLE *children, int *n, int max);
+ * one to end, or for STOP to be set (an event; NULL: no stop).  MAX is at
+ * most MAXIMUM_WAIT_OBJECTS (64), less one with a STOP.  Returns 1 when it
+ * waited at the limit, 0 when not, -1 when STOP ended the wait. */
+int make_room(HANDLE *children, int *n, int max, HANDLE stop);
 
 /* After a failed accept() with error ERR: 1 if for lack of sockets or
  * buffers (a pause then helps; said once per spell, counted in *failures),

@@ -36,6 +36,7 @@
 /* After accept() fails for want of resources, wait this long before the
  * next try (or less, if a stop comes). */
 #define ACCEPT_PAUSE_MS 1000
+#define MAX_CHILDREN 63  /* commands at once, as inetd's max-child (see children) */
 
 /* The console event that asks us to stop.  Atomic, not just volatile: the
  * console handler sets it on a thread of its own, and C11 makes only an
@@ -44,6 +45,9 @@ static _Atomic(const char *) stop_signal;
 /* uds_wake_pair(): the handler sends a byte on wake[1]; every wait in this
  * program is a WSAPoll() whose set holds wake[0]. */
 static SOCKET wake[2] = { INVALID_SOCKET, INVALID_SOCKET };
+/* Set with the wake byte: the one wait that is not a WSAPoll(), for a
+ * command to end at the limit, waits for it beside the processes. */
+static HANDLE stop_event;
 
 static const char *signal_name(DWORD event)
 {
@@ -71,6 +75,7 @@ static BOOL WINAPI on_stop(DWORD event)
         return FALSE; /* not ours: let the next handler (the default) have it */
     stop_signal = name;
     send(wake[1], "!", 1, 0);
+    SetEvent(stop_event);
     /* After a close event Windows ends the process as soon as this returns:
      * wait here instead, and let main() clean up and end it. */
     if (event == CTRL_CLOSE_EVENT)
@@ -84,6 +89,10 @@ static int catch_stop_events(void)
 {
     if (uds_wake_pair(wake) != 0)
         return -1;
+    if ((stop_event = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL) {
+        WSASetLastError((int)GetLastError());
+        return -1;
+    }
     if (!SetConsoleCtrlHandler(on_stop, TRUE)) {
         WSASetLastError((int)GetLastError());
         return -1;
@@ -232,6 +241,13 @@ static int recv_fd(SOCKET conn, SOCKET *fd)
 }
 /* [recv-fd] */
 
+/* The commands running (at most MAX_CHILDREN): their process handles, for
+ * the limit.  MAX_CHILDREN is one less than the Linux twin's 64 because a
+ * wait takes at most 64 handles, and one is the stop event. */
+static HANDLE children[MAX_CHILDREN];
+static int n_children;
+static int at_limit_said; /* the limit line was printed for this spell */
+
 /* [spawn] */
 /* Start COMMAND with the connection as its standard input, output and error.
  * A handle reaches a child only by inheritance, and inheritance is all or
@@ -277,10 +293,10 @@ static int spawn_on(SOCKET fd, char *command_line, const char *command)
     if (!ok)
         return uds_fail_code(PROG, "cannot run", command, (int)err);
     /* Nothing to reap: Windows keeps no zombies.  A process object lives
-     * while a handle to it is open; closing ours now lets an ended child
-     * go.  (The price: the worker does not learn how its commands ended.) */
+     * while a handle to it is open; we keep ours only to count the
+     * commands running, and close it once the command has ended. */
     CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
+    children[n_children++] = pi.hProcess;
     return 0;
 }
 /* [spawn] */
@@ -299,7 +315,19 @@ static void serve_server(SOCKET conn, char *command_line, const char *command)
     while ((r = recv_fd(conn, &fd)) >= 0) {
         if (r == 0)
             continue; /* lost here, and said so */
-        if (!stop_signal)
+        /* At the limit, as inetd: wait for a command to end (or the stop)
+         * before the next; meanwhile the server's frames, then its
+         * connections, wait in the queues.  The wait holds the frame's
+         * socket, already made and answered. */
+        if (!stop_signal && n_children >= MAX_CHILDREN && !at_limit_said++) {
+            printf(PROG ": %d commands running, the limit; the next connections wait\n",
+                   MAX_CHILDREN);
+            fflush(stdout);
+        }
+        int room = stop_signal ? -1 : make_room(children, &n_children, MAX_CHILDREN, stop_event);
+        if (room == 0)
+            at_limit_said = 0; /* below the limit again */
+        if (room >= 0)
             spawn_on(fd, command_line, command);
         closesocket(fd); /* the child has its copy; ours would keep it open */
     }
@@ -371,6 +399,8 @@ int main(int argc, char **argv)
         printf(PROG ": stopping on %s\n", stop_signal);
     closesocket(listener);
     DeleteFileA(path);
+    for (int i = 0; i < n_children; i++) /* the commands go on by themselves */
+        CloseHandle(children[i]);
     uds_cleanup();
     return stop_signal ? 0 : 1;
 }

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
             if (r == 0)
                 continue;
             /* At the limit, wait for a command to end first (common.c). */
-            make_room(children, &n, MAX_CHILDREN);
+            make_room(children, &n, MAX_CHILDREN, NULL);
             HANDLE child = spawn_on(fd, command_line, command);
             if (child != NULL)
                 children[n++] = child;
