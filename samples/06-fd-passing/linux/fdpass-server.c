@@ -15,7 +15,7 @@
  *
  * usage: fdpass-server ADDRESS PORT SOCKET
  */
-#include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,16 +35,6 @@
 #define RETRY_FOR_MS 10000   /* then give up after this long in all */
 
 static volatile sig_atomic_t stop_signal;
-
-static const char *signal_name(int sig)
-{
-    switch (sig) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP: return "SIGHUP";
-    default: return "a signal";
-    }
-}
 
 static void on_stop(int sig) { stop_signal = sig; }
 
@@ -72,134 +62,6 @@ static int block_signals(sigset_t *wait_mask)
     return sigprocmask(SIG_BLOCK, &block, wait_mask);
 }
 /* [signals] */
-
-/* The getaddrinfo() error names, for messages like the other errors'. */
-static const char *gai_name(int err)
-{
-    switch (err) {
-    case EAI_NONAME: return "EAI_NONAME";
-    case EAI_AGAIN: return "EAI_AGAIN";
-    case EAI_FAIL: return "EAI_FAIL";
-    case EAI_FAMILY: return "EAI_FAMILY";
-    case EAI_SERVICE: return "EAI_SERVICE";
-    case EAI_MEMORY: return "EAI_MEMORY";
-#ifdef EAI_NODATA
-    case EAI_NODATA: return "EAI_NODATA";
-#endif
-    case EAI_SYSTEM: return uds_error_name(errno) ? uds_error_name(errno) : "EAI_SYSTEM";
-    default: return "EAI_?";
-    }
-}
-
-/* "127.0.0.1:8080" or "[::1]:8080", for messages. */
-static char *format_addr(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap)
-{
-    char host[NI_MAXHOST], port[NI_MAXSERV];
-
-    if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-        snprintf(buf, cap, "(unknown)");
-    else
-        snprintf(buf, cap, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
-    return buf;
-}
-
-/* A listener's own address, for messages. */
-static char *format_addr_of(int s, char *buf, size_t cap)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-
-    getsockname(s, (struct sockaddr *)&ss, &len);
-    return format_addr((struct sockaddr *)&ss, len, buf, cap);
-}
-
-/* The spellings the command line accepts for "every address". */
-static const char *wildcard(const char *address)
-{
-    if (address[0] == '\0' || strcmp(address, "-") == 0 || strcmp(address, "*") == 0 ||
-        strcmp(address, "?") == 0 || strcmp(address, ":") == 0)
-        return NULL;
-    return address;
-}
-
-/* [listen-tcp] */
-/* Listen on every address ADDRESS resolves to.  With PORT 0 the first
- * bind picks a free port and the others reuse it, so one number reaches
- * them all.  Returns the number of listeners, 0 after a reported error. */
-static int listen_tcp(const char *address, const char *port, int *listeners)
-{
-    struct addrinfo hints, *list;
-    char where[NI_MAXHOST + NI_MAXSERV + 4];
-    int n = 0, err;
-
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    err = getaddrinfo(wildcard(address), port, &hints, &list);
-    if (err != 0) {
-        fprintf(stderr, PROG ": cannot resolve %s: %s (%s)\n",
-                address, gai_strerror(err), gai_name(err));
-        return 0;
-    }
-    for (struct addrinfo *ai = list; ai && n < MAX_LISTENERS; ai = ai->ai_next) {
-        int one = 1;
-        format_addr(ai->ai_addr, ai->ai_addrlen, where, sizeof where);
-        /* Non-blocking: a client that resets before accept() must not
-         * leave us blocked in it.  Close-on-exec, as every descriptor. */
-        int s = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                       ai->ai_protocol);
-        if (s < 0) {
-            uds_fail(PROG, "cannot create a socket for", where);
-            continue;
-        }
-        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        /* Keep [::] to IPv6, so that 0.0.0.0 on the same port can coexist. */
-        if (ai->ai_family == AF_INET6)
-            setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-        if (n > 0 && atoi(port) == 0) {
-            struct sockaddr_storage first;
-            socklen_t len = sizeof first;
-            getsockname(listeners[0], (struct sockaddr *)&first, &len);
-            /* sin_port and sin6_port sit at the same offset. */
-            ((struct sockaddr_in *)ai->ai_addr)->sin_port =
-                ((struct sockaddr_in *)&first)->sin_port;
-            format_addr(ai->ai_addr, ai->ai_addrlen, where, sizeof where);
-        }
-        if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0 || listen(s, SOMAXCONN) != 0) {
-            uds_fail(PROG, "cannot listen on", where);
-            close(s);
-            continue;
-        }
-        listeners[n++] = s;
-    }
-    freeaddrinfo(list);
-    return n;
-}
-/* [listen-tcp] */
-
-/* [connect-worker] */
-static int connect_worker(const char *path)
-{
-    struct sockaddr_un addr;
-    socklen_t len;
-    int s;
-
-    if (uds_addr_path(&addr, &len, path) != 0)
-        return -1;
-    s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        return -1;
-    if (connect(s, (struct sockaddr *)&addr, len) != 0) {
-        int err = errno;
-        close(s);
-        errno = err;
-        return -1;
-    }
-    return s;
-}
-/* [connect-worker] */
 
 /* [send-fd] */
 /* Pass one descriptor with a one-byte message.  SCM_RIGHTS must ride on at
@@ -291,17 +153,9 @@ int main(int argc, char **argv)
     sigset_t wait_mask;
     int n, worker, status = 0;
 
-    if (argc != 4 || argv[3][0] == '-') {
-        fprintf(stderr, "usage: " PROG " ADDRESS PORT SOCKET\n");
-        return 2;
-    }
+    if ((status = server_args(PROG, argc, argv)) != 0)
+        return status;
     const char *address = argv[1], *port = argv[2], *path = argv[3];
-    char *end;
-    long port_number = strtol(port, &end, 10);
-    if (*port == '\0' || *end != '\0' || port_number < 0 || port_number > 65535) {
-        fprintf(stderr, PROG ": PORT must be a number from 0 to 65535, not '%s'\n", port);
-        return 2;
-    }
     if (block_signals(&wait_mask) != 0)
         return uds_fail(PROG, "cannot block signals in", PROG);
 
@@ -309,19 +163,13 @@ int main(int argc, char **argv)
     worker = connect_worker(path);
     if (worker < 0)
         return uds_fail(PROG, "cannot connect to the worker at", path);
-    n = listen_tcp(address, port, listeners);
+    /* Non-blocking: a client that resets before accept() must not leave
+     * us blocked in it. */
+    n = listen_tcp(PROG, address, port, SOCK_NONBLOCK, listeners, MAX_LISTENERS);
     if (n == 0) {
         close(worker);
         return 1;
     }
-    for (int i = 0; i < n; i++) {
-        struct sockaddr_storage ss;
-        socklen_t len = sizeof ss;
-        getsockname(listeners[i], (struct sockaddr *)&ss, &len);
-        printf(PROG ": listening on %s\n",
-               format_addr((struct sockaddr *)&ss, len, where, sizeof where));
-    }
-    fflush(stdout);
 
     /* [server-loop] */
     long failures = 0; /* accept() failures in a row for lack of descriptors */
@@ -359,26 +207,17 @@ int main(int argc, char **argv)
             if (!p[i].revents)
                 continue;
             int conn = accept4(listeners[i], (struct sockaddr *)&peer, &peer_len, SOCK_CLOEXEC);
-            if (conn < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
-                /* Out of descriptors (or memory): say so once, then pause
-                 * (above).  Chapter 07 keeps a spare descriptor instead. */
-                if (failures++ == 0)
-                    fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
-                            format_addr_of(listeners[i], where, sizeof where), uds_strerror(errno));
-                break;
-            }
             if (conn < 0) {
+                format_addr_of(listeners[i], where, sizeof where);
+                if (out_of_descriptors(PROG, where, &failures))
+                    break; /* pause (above) */
                 /* Nothing there after all (the client gave up), or it
                  * was aborted: neither is a reason to stop serving. */
                 if (errno != EAGAIN && errno != ECONNABORTED)
-                    uds_fail(PROG, "cannot accept on", "a listening socket");
+                    uds_fail(PROG, "cannot accept on", where);
                 continue;
             }
-            if (failures > 0) {
-                printf(PROG ": accepting again after %ld failed attempts\n", failures);
-                fflush(stdout);
-                failures = 0;
-            }
+            accepting_again(PROG, &failures);
             int sent = send_fd_waiting(worker, conn, &wait_mask), err = errno;
             close(conn); /* the worker has its own copy now, or never will */
             if (sent != 0 && !stop_signal) {

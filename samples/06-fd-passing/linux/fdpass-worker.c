@@ -13,7 +13,7 @@
  *
  * usage: fdpass-worker SOCKET COMMAND [ARGS...]
  */
-#include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +24,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/close_range.h>
 
 #define PROG "fdpass-worker"
 #define MAX_THREADS 32   /* receiving threads: two per CPU, at most this many */
@@ -50,16 +48,6 @@ static int finished;      /* receiving threads that have ended */
  * thread to see it says so, the others (which may have taken more of the
  * same in the meantime) stay silent: one line per connection at most. */
 static atomic_int dropping;
-
-static const char *signal_name(int sig)
-{
-    switch (sig) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP: return "SIGHUP";
-    default: return "a signal";
-    }
-}
 
 static void on_stop(int sig) { stop_signal = sig; }
 static void on_child(int sig) { (void)sig; /* only to wake ppoll() */ }
@@ -94,34 +82,6 @@ static int block_signals(sigset_t *wait_mask)
     return sigprocmask(SIG_BLOCK, &block, wait_mask);
 }
 /* [signals] */
-
-/* As in pass-worker (chapter 03's rule): remove a stale socket file,
- * never a live worker's socket, never anything that is not a socket. */
-static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
-{
-    struct stat st;
-
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : uds_fail(PROG, "cannot inspect", path);
-    if (!S_ISSOCK(st.st_mode)) {
-        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-        return 1;
-    }
-    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int r = probe < 0 ? -1 : connect(probe, (const struct sockaddr *)addr, len), err = errno;
-    if (probe >= 0)
-        close(probe);
-    if (r == 0 || err == EAGAIN) {
-        fprintf(stderr, PROG ": another worker is live on %s; not starting\n", path);
-        return 1;
-    }
-    if (err != ECONNREFUSED)
-        return uds_fail_code(PROG, "cannot tell whether a worker is live on", path, err);
-    if (unlink(path) != 0)
-        return uds_fail(PROG, "cannot remove stale socket", path);
-    printf(PROG ": removed stale socket %s\n", path);
-    return 0;
-}
 
 /* [recv-fd] */
 /* pass-worker's recv_fd(), but silent when stopping, and one report per
@@ -366,49 +326,18 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
     sigset_t wait_mask;
-    int listener, null;
+    int listener, status = worker_args(PROG, argc, argv, &addr, &addr_len);
     long failures = 0; /* accept() failures in a row for lack of descriptors */
 
-    if (argc < 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
-        return 2;
-    }
+    if (status != 0)
+        return status;
     const char *path = argv[1];
     char **command = argv + 2;
-    if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return uds_fail(PROG, "bad socket path", path);
-
-    /* [worker-setup] */
-    /* As pass-worker: 0, 1 and 2 open, so nothing we receive lands there. */
-    while ((null = open("/dev/null", O_RDWR)) >= 0 && null <= 2)
-        ;
-    if (null < 0)
-        return uds_fail(PROG, "cannot open", "/dev/null");
-    close(null);
-    /* Whatever else we inherited (from a shell, make, a service manager)
-     * must not reach the commands either (Linux 5.11 and later; on older
-     * kernels this fails and changes nothing). */
-    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     if (block_signals(&wait_mask) != 0)
         return uds_fail(PROG, "cannot block signals in", PROG);
-    if (claim_path(path, &addr, addr_len) != 0)
+    /* As pass-worker's (common.c), but non-blocking: we wait in ppoll(). */
+    if ((listener = worker_listen(PROG, path, &addr, addr_len, SOCK_NONBLOCK)) < 0)
         return 1;
-    listener = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (listener < 0)
-        return uds_fail(PROG, "cannot create a socket for", path);
-    mode_t old_mask = umask(0177); /* mode 0600: only our user may connect */
-    int bound = bind(listener, (struct sockaddr *)&addr, addr_len);
-    umask(old_mask);
-    if (bound != 0 || listen(listener, 8) != 0) {
-        uds_fail(PROG, bound != 0 ? "cannot bind" : "cannot listen on", path);
-        if (bound == 0)
-            unlink(path);
-        close(listener);
-        return 1;
-    }
-    /* [worker-setup] */
-    printf(PROG ": listening on %s\n", path);
-    fflush(stdout);
 
     /* [worker-loop] */
     while (!stop_signal) {
@@ -417,7 +346,6 @@ int main(int argc, char **argv)
          * pause, with the listener out of the wait. */
         struct pollfd p = { .fd = failures ? -1 : listener, .events = POLLIN };
         struct timespec pause = { 1, 0 };
-        long uid = -1;
 
         reap_children(command[0]);
         if (ppoll(&p, 1, failures ? &pause : NULL, &wait_mask) < 0) {
@@ -426,29 +354,11 @@ int main(int argc, char **argv)
             uds_fail(PROG, "cannot wait on", path);
             break;
         }
-        int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-        if (conn < 0) {
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                if (failures++ == 0) /* say so once; chapter 07 keeps a spare */
-                    fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
-                            path, uds_strerror(errno));
-            } else if (errno != EAGAIN && errno != ECONNABORTED) {
-                uds_fail(PROG, "cannot accept on", path);
-            }
+        int conn = accept_server(PROG, listener, path, &failures);
+        if (conn == -2)
+            break;
+        if (conn < 0)
             continue;
-        }
-        if (failures > 0) {
-            printf(PROG ": accepting again after %ld failed attempts\n", failures);
-            failures = 0;
-        }
-        /* The kernel says who connected (chapter 04): our own user only. */
-        if (uds_peer_is_self(conn, &uid) != 1) {
-            fprintf(stderr, PROG ": refused a server of uid %ld: not this worker's user\n", uid);
-            close(conn);
-            continue;
-        }
-        printf(PROG ": server connected\n");
-        fflush(stdout);
         serve_server(conn, command, &wait_mask);
         close(conn);
         if (!stop_signal) {

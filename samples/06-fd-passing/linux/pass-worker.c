@@ -1,25 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pass-worker (Linux): serves connections another process accepted.  One
- * server at a time connects to SOCKET; each byte it sends carries one
- * descriptor (SCM_RIGHTS), and the worker runs COMMAND with it as standard
- * input, output and error.  The chapter's minimal receiver: blocking, the
- * default signal actions (Ctrl+C ends it; the next start removes the socket
- * file as stale), at most MAX_CHILDREN commands at once.
+ * pass-worker (Linux): serves connections another process accepted.  A
+ * server connects to SOCKET; each byte it sends carries one descriptor
+ * (SCM_RIGHTS), and the worker runs COMMAND with it as standard input,
+ * output and error.  The chapter's minimal receiver: blocking, the default
+ * signal actions, at most MAX_CHILDREN commands at once.
  *
  * usage: pass-worker SOCKET COMMAND [ARGS...]
  */
-#include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/close_range.h>
 
 #define PROG "pass-worker"
 #define MAX_CHILDREN 8 /* commands at once; the next connections wait their turn */
@@ -105,109 +102,31 @@ static int spawn_on(int fd, char **command)
 }
 /* [spawn] */
 
-/* Chapter 03's rule: remove a stale socket file, never a live worker's
- * socket, never anything that is not a socket. */
-static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
-{
-    struct stat st;
-
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : uds_fail(PROG, "cannot inspect", path);
-    if (!S_ISSOCK(st.st_mode)) {
-        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-        return 1;
-    }
-    /* Only connect() tells whether a worker is behind it.  Non-blocking: a
-     * live worker with a full backlog answers EAGAIN instead of a wait. */
-    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int r = probe < 0 ? -1 : connect(probe, (const struct sockaddr *)addr, len), err = errno;
-    if (probe >= 0)
-        close(probe);
-    if (r == 0 || err == EAGAIN) {
-        fprintf(stderr, PROG ": another worker is live on %s; not starting\n", path);
-        return 1;
-    }
-    if (err != ECONNREFUSED) /* unsure: leave it alone */
-        return uds_fail_code(PROG, "cannot tell whether a worker is live on", path, err);
-    if (unlink(path) != 0)
-        return uds_fail(PROG, "cannot remove stale socket", path);
-    printf(PROG ": removed stale socket %s\n", path);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     struct sockaddr_un addr;
     socklen_t addr_len;
-    int listener, null, children = 0;
+    int listener, children = 0, status = worker_args(PROG, argc, argv, &addr, &addr_len);
     long failures = 0; /* accept() failures in a row, for one line about them */
-
-    if (argc < 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
-        return 2;
-    }
+    if (status != 0)
+        return status;
     const char *path = argv[1];
     char **command = argv + 2;
-    if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return uds_fail(PROG, "bad socket path", path);
-
-    /* [worker-setup] */
-    /* 0, 1 and 2 must be open, or the next descriptor we get (a socket, a
-     * connection) lands there: a command's stdio, or our own stderr. */
-    while ((null = open("/dev/null", O_RDWR)) >= 0 && null <= 2)
-        ;
-    if (null < 0)
-        return uds_fail(PROG, "cannot open", "/dev/null");
-    close(null);
-    /* Whatever else we inherited must not reach the commands (Linux 5.11). */
-    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     signal(SIGPIPE, SIG_IGN); /* a closed stdout is an error, not our death */
-    if (claim_path(path, &addr, addr_len) != 0)
+    /* stdio guard, chapter 03's claim of PATH, a private socket: common.c */
+    if ((listener = worker_listen(PROG, path, &addr, addr_len, 0)) < 0)
         return 1;
-    if ((listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-        return uds_fail(PROG, "cannot create a socket for", path);
-    /* Mode 0600: whoever can connect can make us run COMMAND. */
-    mode_t old_mask = umask(0177);
-    int bound = bind(listener, (struct sockaddr *)&addr, addr_len);
-    umask(old_mask);
-    if (bound != 0 || listen(listener, 8) != 0) {
-        uds_fail(PROG, bound != 0 ? "cannot bind" : "cannot listen on", path);
-        if (bound == 0)
-            unlink(path);
-        close(listener);
-        return 1;
-    }
-    /* [worker-setup] */
-    printf(PROG ": listening on %s\n", path);
-    fflush(stdout);
 
     /* [worker-loop] */
     for (;;) {
-        int server = accept4(listener, NULL, NULL, SOCK_CLOEXEC), fd = -1, r;
-        long uid = -1;
-
+        int server = accept_server(PROG, listener, path, &failures), fd = -1, r;
+        if (server == -2)
+            break;
         if (server < 0) {
-            if (errno == EMFILE || errno == ENFILE) {
-                if (failures++ == 0) /* out of descriptors: say so once, pause */
-                    fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
-                            path, uds_strerror(errno));
-                sleep(1);
-            } else if (errno != EINTR && errno != ECONNABORTED) {
-                break;
-            }
+            if (failures > 0)
+                sleep(1); /* out of descriptors: pause, do not spin */
             continue;
         }
-        if (failures > 0)
-            printf(PROG ": accepting again after %ld failed attempts\n", failures);
-        failures = 0;
-        /* The kernel says who connected (chapter 04): our own user only. */
-        if (uds_peer_is_self(server, &uid) != 1) {
-            fprintf(stderr, PROG ": refused a server of uid %ld: not this worker's user\n", uid);
-            close(server);
-            continue;
-        }
-        printf(PROG ": server connected\n");
-        fflush(stdout);
         while ((r = recv_fd(server, &fd)) >= 0) {
             if (r == 0)
                 continue;
@@ -227,7 +146,6 @@ int main(int argc, char **argv)
     }
     /* [worker-loop] */
 
-    uds_fail(PROG, "cannot accept on", path);
     close(listener);
     unlink(path);
     return 1;

@@ -14,7 +14,7 @@
  * usage: fdpass-server ADDRESS PORT SOCKET
  * SOCKET is a Windows path: C:\Users\me\AppData\Local\Temp\fdpass.sock
  */
-#include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,34 +105,9 @@ static void pause_or_stop(int ms)
 }
 /* [signals] */
 
-/* [accept-errors] */
-/* As in the worker: a run of failures for want of resources is reported
- * once, with a pause before each retry, so that it neither spins at full
- * CPU nor floods the log; one line gives the count once accept() works. */
-static long accept_failures; /* in a row */
-
-/* Returns 1 when the caller should pause before the next try. */
-static int accept_failed(const char *where)
-{
-    int err = WSAGetLastError();
-
-    if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
-        return 0; /* the client gave up before we took it: nothing to report */
-    if (accept_failures++ == 0)
-        fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
-                where, uds_strerror(err));
-    return 1;
-}
-
-static void accept_worked(void)
-{
-    if (accept_failures > 0) {
-        printf(PROG ": accepting again after %ld failed attempts\n", accept_failures);
-        fflush(stdout);
-    }
-    accept_failures = 0;
-}
-/* [accept-errors] */
+/* accept() failures in a row for want of sockets (common.c says so once;
+ * the loop pauses, with the stop, before each retry). */
+static long accept_failures;
 
 /* The getaddrinfo() error names, for messages like the other errors'.
  * On Windows they are Winsock errors under other names. */
@@ -150,18 +125,6 @@ static const char *gai_name(int err)
     }
 }
 
-/* "127.0.0.1:8080" or "[::1]:8080", for messages. */
-static char *format_addr(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap)
-{
-    char host[NI_MAXHOST], port[NI_MAXSERV];
-
-    if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-        snprintf(buf, cap, "(unknown)");
-    else
-        snprintf(buf, cap, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
-    return buf;
-}
 
 /* The wildcard spellings of the classic version: they mean "every address". */
 static const char *wildcard(const char *address)
@@ -239,41 +202,22 @@ static int listen_tcp(const char *address, const char *port, SOCKET *listeners)
 }
 /* [listen-tcp] */
 
-/* [connect-worker] */
-/* Connect, and learn the worker's process id: WSADuplicateSocketW() makes
- * each socket for one process, named by its id. */
-static SOCKET connect_worker(const char *path, DWORD *pid)
+/* connect_worker() (common.c), then non-blocking, as MSG_DONTWAIT makes
+ * each of the Linux twin's sends: send_fd_waiting() waits for room itself,
+ * with the stop. */
+static SOCKET connect_worker_nb(const char *path, DWORD *pid)
 {
-    struct sockaddr_un addr;
-    socklen_t len;
-    SOCKET s;
-    ULONG peer = 0;
-    DWORD got = 0;
     u_long on = 1;
+    SOCKET s = connect_worker(path, pid);
 
-    if (uds_addr_path(&addr, &len, path) != 0)
-        return INVALID_SOCKET;
-    s = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (s == INVALID_SOCKET)
-        return INVALID_SOCKET;
-    /* The id is the process at the other end of this connection, the one
-     * that accepted it; afunix.sys is reported to leave the output length
-     * at 0, so only the call's result is checked (microsoft/WSL#4676).
-     * Then non-blocking, as MSG_DONTWAIT makes each of the Linux twin's
-     * sends: send_fd_waiting() waits for room itself, with the stop. */
-    if (connect(s, (struct sockaddr *)&addr, len) != 0
-        || WSAIoctl(s, SIO_AF_UNIX_GETPEERPID, NULL, 0, &peer, sizeof peer,
-                    &got, NULL, NULL) != 0
-        || ioctlsocket(s, FIONBIO, &on) != 0) {
+    if (s != INVALID_SOCKET && ioctlsocket(s, FIONBIO, &on) != 0) {
         int err = WSAGetLastError();
         closesocket(s);
         WSASetLastError(err);
-        return INVALID_SOCKET;
+        s = INVALID_SOCKET;
     }
-    *pid = peer;
     return s;
 }
-/* [connect-worker] */
 
 /* [send-fd] */
 /* Pass one socket.  There is no SCM_RIGHTS: WSADuplicateSocketW() prepares
@@ -362,7 +306,7 @@ static SOCKET reconnect_worker(const char *path, DWORD *pid)
     long pause_ms = RETRY_FIRST_MS, waited_ms = 0;
 
     for (;;) {
-        SOCKET s = connect_worker(path, pid);
+        SOCKET s = connect_worker_nb(path, pid);
         if (s != INVALID_SOCKET) {
             printf(PROG ": reconnected to the worker at %s\n", path);
             fflush(stdout);
@@ -394,24 +338,16 @@ int main(int argc, char **argv)
 
     /* An argument that starts with '-' is an option, and there are none;
      * a lone "-" as ADDRESS is one of the wildcard's spellings. */
-    if (argc != 4 || (argv[1][0] == '-' && argv[1][1] != '\0') || argv[3][0] == '-') {
-        fprintf(stderr, "usage: " PROG " ADDRESS PORT SOCKET\n");
-        return 2;
-    }
+    if (argc == 4 && argv[1][0] == '-' && argv[1][1] != '\0')
+        argc = 0; /* server_args() then prints the usage line */
+    if ((status = server_args(PROG, argc, argv)) != 0)
+        return status;
     const char *address = argv[1], *port = argv[2], *path = argv[3];
-    char *end;
-    long port_number = strtol(port, &end, 10);
-    if (*port == '\0' || *end != '\0' || port_number < 0 || port_number > 65535) {
-        fprintf(stderr, PROG ": PORT must be a number from 0 to 65535, not '%s'\n", port);
-        return 2;
-    }
-    if (uds_startup() != 0)
-        return uds_fail(PROG, "cannot start", "Winsock");
     if (catch_stop_events() != 0)
         return uds_fail(PROG, "cannot catch console events in", PROG);
 
     /* First the worker: without it there is nothing to listen for. */
-    worker = connect_worker(path, &worker_pid);
+    worker = connect_worker_nb(path, &worker_pid);
     if (worker == INVALID_SOCKET) {
         if (WSAGetLastError() == WSAEAFNOSUPPORT)
             return uds_fail_socket(PROG, path);
@@ -461,11 +397,14 @@ int main(int argc, char **argv)
                 continue;
             SOCKET conn = accept(listeners[i], (struct sockaddr *)&peer, &peer_len);
             if (conn == INVALID_SOCKET) {
-                if (accept_failed(names[i]))
+                int err = WSAGetLastError();
+                if (out_of_descriptors(PROG, names[i], err, &accept_failures))
                     pause_or_stop(ACCEPT_PAUSE_MS);
+                else if (err != WSAEWOULDBLOCK && err != WSAECONNRESET)
+                    uds_fail(PROG, "cannot accept on", names[i]);
                 continue;
             }
-            accept_worked();
+            accepting_again(PROG, &accept_failures);
             /* accept() gives the new socket its listener's non-blocking
              * mode; the command expects a plain socket. */
             ioctlsocket(conn, FIONBIO, &off);

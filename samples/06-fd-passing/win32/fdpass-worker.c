@@ -16,7 +16,7 @@
  * usage: fdpass-worker SOCKET COMMAND [ARGS...]
  * SOCKET is a Windows path: C:\Users\me\AppData\Local\Temp\fdpass.sock
  */
-#include "uds.h"
+#include "common.h"
 #include "command-line.h"
 
 #include <stdio.h>
@@ -36,6 +36,7 @@
 /* After accept() fails for want of resources, wait this long before the
  * next try (or less, if a stop comes). */
 #define ACCEPT_PAUSE_MS 1000
+#define MAX_CHILDREN 63  /* commands at once, as inetd's max-child (see children) */
 
 /* The console event that asks us to stop.  Atomic, not just volatile: the
  * console handler sets it on a thread of its own, and C11 makes only an
@@ -44,6 +45,9 @@ static _Atomic(const char *) stop_signal;
 /* uds_wake_pair(): the handler sends a byte on wake[1]; every wait in this
  * program is a WSAPoll() whose set holds wake[0]. */
 static SOCKET wake[2] = { INVALID_SOCKET, INVALID_SOCKET };
+/* Set with the wake byte: the one wait that is not a WSAPoll(), for a
+ * command to end at the limit, waits for it beside the processes. */
+static HANDLE stop_event;
 
 static const char *signal_name(DWORD event)
 {
@@ -71,6 +75,7 @@ static BOOL WINAPI on_stop(DWORD event)
         return FALSE; /* not ours: let the next handler (the default) have it */
     stop_signal = name;
     send(wake[1], "!", 1, 0);
+    SetEvent(stop_event);
     /* After a close event Windows ends the process as soon as this returns:
      * wait here instead, and let main() clean up and end it. */
     if (event == CTRL_CLOSE_EVENT)
@@ -84,6 +89,10 @@ static int catch_stop_events(void)
 {
     if (uds_wake_pair(wake) != 0)
         return -1;
+    if ((stop_event = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL) {
+        WSASetLastError((int)GetLastError());
+        return -1;
+    }
     if (!SetConsoleCtrlHandler(on_stop, TRUE)) {
         WSASetLastError((int)GetLastError());
         return -1;
@@ -149,85 +158,10 @@ static int recv_whole(SOCKET s, void *buf, size_t len)
     return 1;
 }
 
-/* [accept-errors] */
-/* accept() that fails for want of resources (WSAEMFILE, WSAENOBUFS) fails
- * again at once while the cause lasts, and the listener stays readable:
- * retrying at once would spin at full CPU and write the same line again and
- * again.  So the first failure of a run is reported, the loop pauses (a
- * pause that a stop ends) before each retry, and one line says how many
- * attempts failed once accept() works again.  Chapter 07 teaches more. */
-static long accept_failures; /* in a row */
+/* accept() failures in a row for want of sockets (common.c says so once;
+ * the loop pauses, with the stop, before each retry). */
+static long accept_failures;
 
-/* Returns 1 when the caller should pause before the next try. */
-static int accept_failed(const char *where)
-{
-    int err = WSAGetLastError();
-
-    if (err == WSAEWOULDBLOCK || err == WSAECONNRESET)
-        return 0; /* the client gave up before we took it: nothing to report */
-    if (accept_failures++ == 0)
-        fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
-                where, uds_strerror(err));
-    return 1;
-}
-
-static void accept_worked(void)
-{
-    if (accept_failures > 0) {
-        printf(PROG ": accepting again after %ld failed attempts\n", accept_failures);
-        fflush(stdout);
-    }
-    accept_failures = 0;
-}
-/* [accept-errors] */
-
-/* [claim-path] */
-/* May the worker bind PATH?  0 when it may (the path is free, or held a
- * socket file that no worker answers on, now removed), 1 when not.  As in
- * chapter 03: a path that is not a socket is never removed, and a socket
- * file is removed only after knocking shows nobody is behind it, so a
- * second worker never takes over a live one's path.  To replace a running
- * worker, stop it first (Ctrl+C): it removes its file on the way out.
- * Windows has no S_ISSOCK: a socket file is a reparse point with a tag of
- * its own. */
-static int claim_path(const char *path, const struct sockaddr_un *addr,
-                             socklen_t addr_len)
-{
-    WIN32_FIND_DATAA st;
-    HANDLE found = FindFirstFileA(path, &st);
-
-    if (found == INVALID_HANDLE_VALUE) {
-        DWORD err = GetLastError(); /* Linux's ENOENT is two errors here */
-        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
-               ? 0 : uds_fail_code(PROG, "cannot inspect", path, (int)err);
-    }
-    FindClose(found);
-    if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-        || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
-        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-        return 1;
-    }
-    /* This connect() may wait (a live worker's backlog can be full), and
-     * main() calls us before it takes the console events over: until then
-     * Ctrl+C ends the program the default way, with nothing to clean up. */
-    SOCKET probe = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (probe == INVALID_SOCKET)
-        return uds_fail_socket(PROG, path);
-    int r = connect(probe, (const struct sockaddr *)addr, addr_len);
-    int err = WSAGetLastError();
-    closesocket(probe);
-    if (r == 0) {
-        fprintf(stderr, PROG ": another worker is live on %s; not starting\n", path);
-        return 1;
-    }
-    if (err != WSAECONNREFUSED) /* we cannot tell, so we touch nothing */
-        return uds_fail_code(PROG, "cannot tell whether a worker is live on", path, err);
-    if (!DeleteFileA(path))
-        return uds_fail_code(PROG, "cannot remove stale socket", path, (int)GetLastError());
-    printf(PROG ": removed stale socket %s\n", path);
-    return 0;
-}
-/* [claim-path] */
 
 /* Answer a frame with one byte, with the stop in the wait for room. */
 static int send_ack(SOCKET conn, unsigned char ack)
@@ -307,6 +241,13 @@ static int recv_fd(SOCKET conn, SOCKET *fd)
 }
 /* [recv-fd] */
 
+/* The commands running (at most MAX_CHILDREN): their process handles, for
+ * the limit.  MAX_CHILDREN is one less than the Linux twin's 64 because a
+ * wait takes at most 64 handles, and one is the stop event. */
+static HANDLE children[MAX_CHILDREN];
+static int n_children;
+static int at_limit_said; /* the limit line was printed for this spell */
+
 /* [spawn] */
 /* Start COMMAND with the connection as its standard input, output and error.
  * A handle reaches a child only by inheritance, and inheritance is all or
@@ -352,10 +293,10 @@ static int spawn_on(SOCKET fd, char *command_line, const char *command)
     if (!ok)
         return uds_fail_code(PROG, "cannot run", command, (int)err);
     /* Nothing to reap: Windows keeps no zombies.  A process object lives
-     * while a handle to it is open; closing ours now lets an ended child
-     * go.  (The price: the worker does not learn how its commands ended.) */
+     * while a handle to it is open; we keep ours only to count the
+     * commands running, and close it once the command has ended. */
     CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
+    children[n_children++] = pi.hProcess;
     return 0;
 }
 /* [spawn] */
@@ -374,7 +315,19 @@ static void serve_server(SOCKET conn, char *command_line, const char *command)
     while ((r = recv_fd(conn, &fd)) >= 0) {
         if (r == 0)
             continue; /* lost here, and said so */
-        if (!stop_signal)
+        /* At the limit, as inetd: wait for a command to end (or the stop)
+         * before the next; meanwhile the server's frames, then its
+         * connections, wait in the queues.  The wait holds the frame's
+         * socket, already made and answered. */
+        if (!stop_signal && n_children >= MAX_CHILDREN && !at_limit_said++) {
+            printf(PROG ": %d commands running, the limit; the next connections wait\n",
+                   MAX_CHILDREN);
+            fflush(stdout);
+        }
+        int room = stop_signal ? -1 : make_room(children, &n_children, MAX_CHILDREN, stop_event);
+        if (room == 0)
+            at_limit_said = 0; /* below the limit again */
+        if (room >= 0)
             spawn_on(fd, command_line, command);
         closesocket(fd); /* the child has its copy; ours would keep it open */
     }
@@ -388,43 +341,18 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     SOCKET listener;
     u_long on = 1, off = 0;
+    int status = worker_args(PROG, argc, argv, &addr, &addr_len, command_line,
+                             sizeof command_line);
 
-    /* An argument that starts with '-' is an option, and there are none. */
-    if (argc < 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
-        return 2;
-    }
-    const char *path = argv[1];
-    char **command = argv + 2;
-    if (uds_startup() != 0)
-        return uds_fail(PROG, "cannot start", "Winsock");
-    if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return uds_fail(PROG, "bad socket path", path);
-    /* Windows only: the command line is built once, here, so a command
-     * too long for Windows is refused before anything starts. */
-    if (build_command_line(command_line, sizeof command_line, command) != 0) {
-        fprintf(stderr, PROG ": the command line is too long for Windows"
-                " (at most %d characters)\n", COMMAND_LINE_MAX - 1);
-        return 1;
-    }
-
+    if (status != 0)
+        return status;
+    const char *path = argv[1], *command = argv[2];
     /* [worker-setup] */
-    /* WSA_FLAG_NO_HANDLE_INHERIT here and the handle list in spawn_on():
-     * the children must not inherit the worker's sockets, or the server
-     * could never see the worker close. */
-    if (claim_path(path, &addr, addr_len) != 0)
+    /* As pass-worker's (common.c), then non-blocking: a server that gives
+     * up between WSAPoll() and accept() must not leave us blocked in it. */
+    if ((listener = worker_listen(PROG, path, &addr, addr_len)) == INVALID_SOCKET)
         return 1;
-    listener = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (listener == INVALID_SOCKET)
-        return uds_fail_socket(PROG, path);
-    if (bind(listener, (struct sockaddr *)&addr, addr_len) != 0) {
-        uds_fail(PROG, "cannot bind", path);
-        closesocket(listener);
-        return 1;
-    }
-    /* Non-blocking: a server that gives up between WSAPoll() and accept()
-     * must not leave us blocked in accept(). */
-    if (listen(listener, 8) != 0 || ioctlsocket(listener, FIONBIO, &on) != 0) {
+    if (ioctlsocket(listener, FIONBIO, &on) != 0) {
         uds_fail(PROG, "cannot listen on", path);
         closesocket(listener);
         DeleteFileA(path);
@@ -437,9 +365,6 @@ int main(int argc, char **argv)
         DeleteFileA(path);
         return 1;
     }
-    printf(PROG ": listening on %s\n", path);
-    fflush(stdout);
-
     /* [worker-loop] */
     while (!stop_signal) {
         /* One server at a time: while one is connected, the next waits
@@ -450,18 +375,18 @@ int main(int argc, char **argv)
                 uds_fail(PROG, "cannot wait on", path);
             break;
         }
-        SOCKET conn = accept(listener, NULL, NULL);
-        if (conn == INVALID_SOCKET) {
-            if (accept_failed(path))
+        SOCKET conn;
+        long before = accept_failures;
+        if ((r = accept_server(PROG, listener, path, &accept_failures, &conn)) < 0)
+            break;
+        if (r == 0) {
+            if (accept_failures > before)
                 pause_or_stop(ACCEPT_PAUSE_MS);
             continue;
         }
-        accept_worked();
         /* accept() passes the listener's non-blocking mode on. */
         ioctlsocket(conn, FIONBIO, &off);
-        printf(PROG ": server connected\n");
-        fflush(stdout);
-        serve_server(conn, command_line, command[0]);
+        serve_server(conn, command_line, command);
         closesocket(conn);
         if (!stop_signal) {
             printf(PROG ": server went away; waiting for the next one\n");
@@ -474,6 +399,8 @@ int main(int argc, char **argv)
         printf(PROG ": stopping on %s\n", stop_signal);
     closesocket(listener);
     DeleteFileA(path);
+    for (int i = 0; i < n_children; i++) /* the commands go on by themselves */
+        CloseHandle(children[i]);
     uds_cleanup();
     return stop_signal ? 0 : 1;
 }

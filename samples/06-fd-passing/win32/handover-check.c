@@ -132,7 +132,7 @@ int main(int argc, char **argv)
     if (argc > 4 && strcmp(argv[1], "worker-side") == 0)
         return worker_side(argv[2], argv[3], argv + 4);
     if (argc < 3) {
-        fprintf(stderr, "usage: handover-check good|short|long|fields|stop|midframe"
+        fprintf(stderr, "usage: handover-check good|short|long|fields|stop|midframe|limit"
                 " COMMAND [ARGS...]\n");
         return 2;
     }
@@ -144,6 +144,23 @@ int main(int argc, char **argv)
         return uds_fail("handover-check", "cannot set up", "the loopback connections");
     if (catch_stop_events() != 0)
         return uds_fail("handover-check", "cannot catch console events in", "handover-check");
+    if (strcmp(argv[1], "limit") == 0) {
+        /* The limit on commands (make_room(), as serve_server() calls it),
+         * with events standing in for the commands' processes: one of 63
+         * has ended, so there is room; then at the limit, a stop ends the
+         * wait. */
+        for (int i = 0; i < MAX_CHILDREN; i++)
+            children[n_children++] = CreateEventW(NULL, TRUE, FALSE, NULL);
+        SetEvent(children[5]);
+        int r1 = make_room(children, &n_children, MAX_CHILDREN, stop_event), n1 = n_children;
+        children[n_children++] = CreateEventW(NULL, TRUE, FALSE, NULL);
+        if (!CreateThread(NULL, 0, ctrl_break_later, NULL, 0, NULL))
+            return uds_fail_code("handover-check", "cannot start", "a thread", (int)GetLastError());
+        int r2 = make_room(children, &n_children, MAX_CHILDREN, stop_event);
+        printf("make_room: %d (%d running), then at %d: %d, stopping on %s\n", r1, n1,
+               n_children, r2, stop_signal ? stop_signal : "nothing");
+        return 0;
+    }
     if (strcmp(argv[1], "stop") == 0 || strcmp(argv[1], "midframe") == 0) {
         if (strcmp(argv[1], "midframe") == 0)
             uds_send_all(sender, "\0\0\1\0", 4); /* a header, and no payload */

@@ -23,7 +23,7 @@
  * waiting, and the client's connection still open, while the frame sits
  * unanswered in the worker side; with quit, that a worker that leaves
  * without answering is an error.  --accept-errors feeds the server's
- * accept_failed() a run of failures, to see what it reports.
+ * out_of_descriptors() a run of failures, to see what it reports.
  */
 #define main fdpass_server_main /* the server's main() is not needed here */
 #include "fdpass-server.c"
@@ -269,17 +269,16 @@ int main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "--stopped-worker") == 0)
         return stuck_worker(0);
     if (argc == 2 && strcmp(argv[1], "--accept-errors") == 0) {
-        /* The server's accept_failed() and accept_worked(), fed errors:
-         * 500 times WSAEMFILE, twice WSAENOBUFS, then a success. */
+        /* The server's out_of_descriptors() and accepting_again()
+         * (common.c), fed errors: 500 times WSAEMFILE, twice WSAENOBUFS,
+         * then a success. */
         int pauses = 0;
-        for (int i = 0; i < 502; i++) {
-            WSASetLastError(i < 500 ? WSAEMFILE : WSAENOBUFS);
-            pauses += accept_failed("127.0.0.1:8000");
-        }
-        WSASetLastError(WSAEWOULDBLOCK);
-        pauses += accept_failed("127.0.0.1:8000");
+        for (int i = 0; i < 502; i++)
+            pauses += out_of_descriptors(PROG, "127.0.0.1:8000", i < 500 ? WSAEMFILE : WSAENOBUFS,
+                                         &accept_failures);
+        pauses += out_of_descriptors(PROG, "127.0.0.1:8000", WSAEWOULDBLOCK, &accept_failures);
         printf("%d pauses\n", pauses);
-        accept_worked();
+        accepting_again(PROG, &accept_failures);
         return 0;
     }
     if (argc > 4 && strcmp(argv[1], "--apart") == 0)

@@ -17,45 +17,11 @@
  *   PORT     0 to 65535 (0: any free port; the one it got is printed)
  *   SOCKET   the path pass-worker listens on, such as %TEMP%\pass.sock
  */
-#include "uds.h"
+#include "common.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
-#include <afunix.h>
 
 #define PROG "pass-server"
-
-/* [connect-worker] */
-/* Connect to the worker, and learn its process id, which the Linux twin
- * never needs: WSADuplicateSocketW() makes each copy for one process. */
-static SOCKET connect_worker(const char *path, DWORD *pid)
-{
-    struct sockaddr_un addr;
-    socklen_t len;
-    ULONG peer = 0;
-    DWORD got = 0;
-
-    if (uds_addr_path(&addr, &len, path) != 0)
-        return INVALID_SOCKET;
-    /* Not inheritable: the counterpart of SOCK_CLOEXEC. */
-    SOCKET s = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (s != INVALID_SOCKET
-        && (connect(s, (struct sockaddr *)&addr, len) != 0
-            || WSAIoctl(s, SIO_AF_UNIX_GETPEERPID, NULL, 0, &peer, sizeof peer,
-                        &got, NULL, NULL) != 0)) {
-        int err = WSAGetLastError(); /* closesocket() may change it */
-        closesocket(s);
-        WSASetLastError(err);
-        s = INVALID_SOCKET;
-    }
-    *pid = peer;
-    return s;
-}
-/* [connect-worker] */
 
 /* [send-fd] */
 /* Hand FD to the worker's process.  WSADuplicateSocketW() fills in a
@@ -80,43 +46,19 @@ static int send_fd(SOCKET worker, DWORD pid, SOCKET fd)
 }
 /* [send-fd] */
 
-/* "127.0.0.1:8000" or "[::1]:8000", for messages. */
-static void format_addr(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap)
-{
-    char host[NI_MAXHOST], port[NI_MAXSERV];
-
-    if (getnameinfo(sa, len, host, sizeof host, port, sizeof port,
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-        snprintf(buf, cap, "(unknown)");
-    else
-        snprintf(buf, cap, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
-}
-
 int main(int argc, char **argv)
 {
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
                               .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
     struct addrinfo *ai;
-    struct sockaddr_storage ss;
-    socklen_t ss_len = sizeof ss;
-    char where[NI_MAXHOST + NI_MAXSERV + 4], *end;
+    char where[WHERE_MAX];
     SOCKET worker, listener;
     DWORD pid;
-    int err, status = 1;
+    int err, status = server_args(PROG, argc, argv);
 
-    if (argc != 4 || argv[3][0] == '-') {
-        fprintf(stderr, "usage: " PROG " ADDRESS PORT SOCKET\n");
-        return 2;
-    }
+    if (status != 0)
+        return status;
     const char *address = argv[1], *port = argv[2], *path = argv[3];
-    long port_number = strtol(port, &end, 10);
-    if (*port == '\0' || *end != '\0' || port_number < 0 || port_number > 65535) {
-        fprintf(stderr, PROG ": PORT must be a number from 0 to 65535, not '%s'\n", port);
-        return 2;
-    }
-    /* Windows only: no socket call, getaddrinfo() included, works before this. */
-    if (uds_startup() != 0)
-        return uds_fail(PROG, "cannot start", "Winsock");
     if (getaddrinfo(address, port, &hints, &ai) != 0) {
         fprintf(stderr, PROG ": ADDRESS must be a numeric IPv4 or IPv6 address, not '%s'\n", address);
         return 2;
@@ -150,9 +92,7 @@ int main(int argc, char **argv)
     }
     freeaddrinfo(ai);
     /* With PORT 0 the system chose the port: print the one we got. */
-    getsockname(listener, (struct sockaddr *)&ss, &ss_len);
-    format_addr((struct sockaddr *)&ss, ss_len, where, sizeof where);
-    printf(PROG ": listening on %s\n", where);
+    printf(PROG ": listening on %s\n", format_addr_of(listener, where, sizeof where));
     fflush(stdout);
     /* [listen-tcp] */
 
@@ -164,24 +104,14 @@ int main(int argc, char **argv)
             err = WSAGetLastError();
             if (err == WSAECONNRESET || err == WSAEINTR)
                 continue; /* a client that gave up before we took it */
-            if (err != WSAEMFILE && err != WSAENOBUFS) {
+            if (!out_of_descriptors(PROG, where, err, &failures)) {
                 uds_fail(PROG, "cannot accept on", where);
                 break;
             }
-            /* Out of sockets: the client stays in the backlog and accept()
-             * would fail again at once.  Say so once, and pause instead
-             * of spinning.  Chapter 07 keeps a spare socket instead. */
-            if (failures++ == 0)
-                fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
-                        where, uds_strerror(err));
-            Sleep(1000);
+            Sleep(1000); /* out of sockets: pause, do not spin (common.c) */
             continue;
         }
-        if (failures > 0) {
-            printf(PROG ": accepting again after %ld failed attempts\n", failures);
-            fflush(stdout);
-            failures = 0;
-        }
+        accepting_again(PROG, &failures);
         int sent = send_fd(worker, pid, conn);
         err = WSAGetLastError();
         closesocket(conn); /* after the answer: the worker has its own copy, or never will */
@@ -195,5 +125,5 @@ int main(int argc, char **argv)
     closesocket(listener);
     closesocket(worker);
     uds_cleanup();
-    return status;
+    return 1;
 }

@@ -1,23 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pass-worker (Windows): serves connections another process accepted.  One
- * server at a time connects to SOCKET; each frame it sends describes one
- * socket duplicated for this process, which the worker makes with
- * WSASocketW(), answers with one byte, and runs COMMAND with as standard
- * input, output and error.  The chapter's minimal receiver on Windows:
- * blocking, the console's default actions (Ctrl+C ends it; the next start
- * removes the socket file as stale), at most MAX_CHILDREN commands at once.
+ * pass-worker (Windows): serves connections another process accepted.  A
+ * server connects to SOCKET; each frame it sends describes one socket
+ * duplicated for this process, which the worker makes with WSASocketW(),
+ * answers with one byte, and runs COMMAND with as standard input, output
+ * and error.  The chapter's minimal receiver on Windows: blocking, the
+ * console's default actions, at most MAX_CHILDREN commands at once.
  *
  * usage: pass-worker SOCKET COMMAND [ARGS...]
  */
-#include "uds.h"
+#include "common.h"
 #include "command-line.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <winsock2.h>
-#include <windows.h>
 #include <afunix.h>
 
 #define PROG "pass-worker"
@@ -105,43 +101,6 @@ static HANDLE spawn_on(SOCKET fd, char *command_line, const char *command)
 }
 /* [spawn] */
 
-/* Chapter 03's rule: remove a stale socket file, never a live worker's
- * socket, never anything that is not a socket.  Windows has no S_ISSOCK:
- * a socket file is a reparse point with a tag of its own. */
-static int claim_path(const char *path, const struct sockaddr_un *addr, socklen_t len)
-{
-    WIN32_FIND_DATAA st;
-    HANDLE found = FindFirstFileA(path, &st);
-
-    if (found == INVALID_HANDLE_VALUE) {
-        DWORD err = GetLastError(); /* Linux's ENOENT is two errors here */
-        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
-               ? 0 : uds_fail_code(PROG, "cannot inspect", path, (int)err);
-    }
-    FindClose(found);
-    if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
-        || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
-        fprintf(stderr, PROG ": %s exists and is not a socket; not removing it\n", path);
-        return 1;
-    }
-    /* Only connect() tells whether a worker is behind it. */
-    SOCKET probe = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (probe == INVALID_SOCKET)
-        return uds_fail_socket(PROG, path);
-    int r = connect(probe, (const struct sockaddr *)addr, len), err = WSAGetLastError();
-    closesocket(probe);
-    if (r == 0) {
-        fprintf(stderr, PROG ": another worker is live on %s; not starting\n", path);
-        return 1;
-    }
-    if (err != WSAECONNREFUSED) /* unsure: leave it alone */
-        return uds_fail_code(PROG, "cannot tell whether a worker is live on", path, err);
-    if (!DeleteFileA(path))
-        return uds_fail_code(PROG, "cannot remove stale socket", path, (int)GetLastError());
-    printf(PROG ": removed stale socket %s\n", path);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     static char command_line[COMMAND_LINE_MAX];
@@ -151,82 +110,34 @@ int main(int argc, char **argv)
     HANDLE children[MAX_CHILDREN];
     int r, n = 0; /* children running, as far as we know */
     long failures = 0; /* accept() failures in a row, for one line about them */
-
-    if (argc < 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET COMMAND [ARGS...]\n");
-        return 2;
-    }
-    const char *path = argv[1];
-    char **command = argv + 2;
-    if (uds_startup() != 0)
-        return uds_fail(PROG, "cannot start", "Winsock");
-    if (uds_addr_path(&addr, &addr_len, path) != 0)
-        return uds_fail(PROG, "bad socket path", path);
-    /* Windows passes a child one string: quote each argument into it. */
-    if (build_command_line(command_line, sizeof command_line, command) != 0) {
-        fprintf(stderr, PROG ": the command line is too long for Windows"
-                " (at most %d characters)\n", COMMAND_LINE_MAX - 1);
+    int status = worker_args(PROG, argc, argv, &addr, &addr_len, command_line,
+                             sizeof command_line);
+    if (status != 0)
+        return status;
+    const char *path = argv[1], *command = argv[2];
+    /* Chapter 03's claim of PATH, a socket no child inherits: common.c */
+    if ((listener = worker_listen(PROG, path, &addr, addr_len)) == INVALID_SOCKET)
         return 1;
-    }
-
-    /* [worker-setup] */
-    if (claim_path(path, &addr, addr_len) != 0)
-        return 1;
-    listener = WSASocketW(AF_UNIX, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    if (listener == INVALID_SOCKET)
-        return uds_fail_socket(PROG, path);
-    int bound = bind(listener, (struct sockaddr *)&addr, addr_len);
-    if (bound != 0 || listen(listener, 8) != 0) {
-        uds_fail(PROG, bound != 0 ? "cannot bind" : "cannot listen on", path);
-        if (bound == 0)
-            DeleteFileA(path);
-        closesocket(listener);
-        return 1;
-    }
-    /* [worker-setup] */
-    printf(PROG ": listening on %s\n", path);
-    fflush(stdout);
 
     /* [worker-loop] */
     for (;;) {
-        SOCKET server = accept(listener, NULL, NULL);
-        if (server == INVALID_SOCKET) {
-            int err = WSAGetLastError();
-            if (err == WSAEMFILE || err == WSAENOBUFS) {
-                if (failures++ == 0) /* out of sockets: say so once, pause */
-                    fprintf(stderr, PROG ": cannot accept on %s: %s; retrying every second\n",
-                            path, uds_strerror(err));
-                Sleep(1000);
-            } else if (err != WSAECONNRESET && err != WSAEINTR) {
-                break;
-            }
+        SOCKET server;
+        if ((r = accept_server(PROG, listener, path, &failures, &server)) < 0)
+            break;
+        if (r == 0) {
+            if (failures > 0)
+                Sleep(1000); /* out of sockets: pause, do not spin */
             continue;
         }
-        if (failures > 0)
-            printf(PROG ": accepting again after %ld failed attempts\n", failures);
-        failures = 0;
-        printf(PROG ": server connected\n");
-        fflush(stdout);
         while ((r = recv_fd(server, &fd)) >= 0) {
             if (r == 0)
                 continue;
-            /* At the limit, wait for a command to end first: meanwhile the
-             * next connections wait in our socket's queue. */
-            if (n == MAX_CHILDREN) {
-                DWORD i = WaitForMultipleObjects((DWORD)n, children, FALSE, INFINITE) - WAIT_OBJECT_0;
-                CloseHandle(children[i]);
-                children[i] = children[--n];
-            }
-            HANDLE child = spawn_on(fd, command_line, command[0]);
+            /* At the limit, wait for a command to end first (common.c). */
+            make_room(children, &n, MAX_CHILDREN, NULL);
+            HANDLE child = spawn_on(fd, command_line, command);
             if (child != NULL)
                 children[n++] = child;
             closesocket(fd); /* the command has its copy; ours would keep it open */
-            /* Nothing to reap, but a closed handle lets an ended process go. */
-            for (int i = n - 1; i >= 0; i--)
-                if (WaitForSingleObject(children[i], 0) == WAIT_OBJECT_0) {
-                    CloseHandle(children[i]);
-                    children[i] = children[--n];
-                }
         }
         closesocket(server);
         printf(PROG ": server went away; waiting for the next one\n");
@@ -234,7 +145,6 @@ int main(int argc, char **argv)
     }
     /* [worker-loop] */
 
-    uds_fail(PROG, "cannot accept on", path);
     closesocket(listener);
     DeleteFileA(path);
     return 1;
