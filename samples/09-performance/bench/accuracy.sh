@@ -30,20 +30,23 @@ TOLERANCE=15 # percent
 #   ub_rtt TRANSPORT CPUS     prints the p50 of 64-byte round trips, in us
 #   ub_stream TRANSPORT CPUS  prints the MB/s of a stream of 64 KiB writes
 # CPUS is 1 (both ends on one CPU) or 2 (one CPU each), as for the minimal
-# programs.  The CSV columns are the issue's: transport,test,size,count,
-# p50_us,p90_us,p99_us,p999_us,max_us,mb_per_s,msgs_per_s, after '#' lines.
-# mini-stream counts MB as 10^6 bytes: uds-bench's mb_per_s must too.
-# (The option names below are placeholders until uds-bench is merged: check
-# them against `uds-bench --help`.)
+# programs; uds-bench says --cpu one or --cpu two (both take the first one
+# or two CPUs this process may use, so the same CPUs).
+# Its CSV columns: transport,test,size,count,p50_us,p90_us,p99_us,p999_us,
+# max_us,mb_per_s,msgs_per_s, after '#' lines; a round-trip row leaves
+# mb_per_s empty, a stream row the percentiles.  Both count MB as 10^6
+# bytes (uds-bench's '# ... MB = 10^6 bytes' line, mini-stream's header).
+# The warm-ups match the minimal programs': 1000 round trips, 32 MiB.
+ub_cpu() { if [ "$1" = 1 ]; then echo one; else echo two; fi; }
 ub_rtt() {
-    "$UDS_BENCH" --csv --transport "$1" --test rtt --size 64 --cpus "$2" \
-        --count "$COUNT" |
-        awk -F, -v t="$1" '!/^#/ && $1 == t && $3 == 64 && $5 + 0 > 0 { print $5; exit }'
+    "$UDS_BENCH" --csv --transport "$1" --test rtt --size 64 --cpu "$(ub_cpu "$2")" \
+        --count "$COUNT" --warmup 1000 |
+        awk -F, -v t="$1" '!/^#/ && $1 == t && $2 == "rtt" && $3 == 64 && $5 + 0 > 0 { print $5; exit }'
 }
 ub_stream() {
-    "$UDS_BENCH" --csv --transport "$1" --test stream --size 65536 --cpus "$2" \
-        --bytes "$((MIB * 1048576))" |
-        awk -F, -v t="$1" '!/^#/ && $1 == t && $3 == 65536 && $10 + 0 > 0 { print $10; exit }'
+    "$UDS_BENCH" --csv --transport "$1" --test stream --size 64k --cpu "$(ub_cpu "$2")" \
+        --count "$((MIB * 16))" --warmup 512 |
+        awk -F, -v t="$1" '!/^#/ && $1 == t && $2 == "stream" && $3 == 65536 && $10 + 0 > 0 { print $10; exit }'
 }
 # ============================================================================
 

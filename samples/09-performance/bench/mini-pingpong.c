@@ -7,15 +7,18 @@
  * beside uds-bench, with the same CPU placement.
  *
  * usage: mini-pingpong unix|tcp|tcp-nodelay CPUS [COUNT]
- *   CPUS: 1 puts both processes on CPU 0, 2 on CPUs 0 and 1, 0 leaves
+ *   CPUS: 1 puts both processes on the first CPU this process may use,
+ *   2 on the first two (as uds-bench --cpu one|two), 0 leaves
  *   them where the scheduler likes.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sched_setaffinity() */
 #endif
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,20 @@
 
 static void die(const char *what) { perror(what); exit(1); }
 
+/* The parent's accept(), unless the child ends first (it failed to
+ * connect and said why): the child holds the write end of the pipe `gone`
+ * until it exits, so the read end reports the end of file then, and the
+ * parent stops ("accept: No child processes") instead of waiting forever. */
+static int accept_or_gone(int lis, int gone)
+{
+    struct pollfd p[2] = {{.fd = lis, .events = POLLIN}, {.fd = gone, .events = POLLIN}};
+    if (poll(p, 2, -1) < 0)
+        return -1;
+    if (!(p[0].revents & POLLIN))
+        return errno = ECHILD, -1;
+    return accept(lis, NULL, NULL);
+}
+
 /* Whole messages, however the kernel cuts them. */
 static void xfer(int fd, char *buf, int rd)
 {
@@ -42,13 +59,22 @@ static void xfer(int fd, char *buf, int rd)
     }
 }
 
-static void pin(int cpu)
+/* Onto the nth CPU this process may use (0 or 1): the first two, as uds-bench. */
+static void pin(int nth)
 {
     cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0)
-        die("sched_setaffinity");
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        die("sched_getaffinity");
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &set) && nth-- == 0) {
+            CPU_ZERO(&set);
+            CPU_SET(c, &set);
+            if (sched_setaffinity(0, sizeof set, &set) != 0)
+                die("sched_setaffinity");
+            return;
+        }
+    fprintf(stderr, "%s: not that many CPUs to use\n", "mini-pingpong");
+    exit(1);
 }
 
 static int cmp(const void *a, const void *b)
@@ -76,14 +102,21 @@ int main(int argc, char **argv)
     int lis = socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0);
     if (lis < 0 || bind(lis, addr, len) != 0 || listen(lis, 1) != 0 || getsockname(lis, addr, &len) != 0)
         die("listener");
+    int gone[2];
+    if (pipe(gone) != 0)
+        die("pipe");
     pid_t child = fork();
     if (child < 0)
         die("fork");
-    int fd = child == 0 ? socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0) : accept(lis, NULL, NULL);
+    if (child != 0)
+        close(gone[1]); /* only the child holds it, until it exits */
+    int fd = child == 0 ? socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0) : accept_or_gone(lis, gone[0]);
+    if (child != 0 && !tcp)
+        unlink(un.sun_path); /* ours: bind() made it */
     if (child == 0 && connect(fd, addr, len) != 0)
         die("connect");
     if (fd < 0)
-        die("accept");
+        die(child == 0 ? "socket" : "accept");
     if (strcmp(argv[1], "tcp-nodelay") == 0)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (cpus > 0)
@@ -97,8 +130,6 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    if (!tcp)
-        unlink(un.sun_path); /* ours: bind() made it */
     double *us = malloc((size_t)count * sizeof *us);
     if (us == NULL)
         die("malloc");

@@ -8,15 +8,18 @@
  * uds-bench, with the same CPU placement.
  *
  * usage: mini-stream unix|tcp|tcp-nodelay CPUS [MIB]
- *   CPUS: 1 puts both processes on CPU 0, 2 on CPUs 0 and 1, 0 leaves
+ *   CPUS: 1 puts both processes on the first CPU this process may use,
+ *   2 on the first two (as uds-bench --cpu one|two), 0 leaves
  *   them where the scheduler likes.  MIB: how much is timed (default 512).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sched_setaffinity() */
 #endif
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,13 +35,36 @@
 
 static void die(const char *what) { perror(what); exit(1); }
 
-static void pin(int cpu)
+/* The parent's accept(), unless the child ends first (it failed to
+ * connect and said why): the child holds the write end of the pipe `gone`
+ * until it exits, so the read end reports the end of file then, and the
+ * parent stops ("accept: No child processes") instead of waiting forever. */
+static int accept_or_gone(int lis, int gone)
+{
+    struct pollfd p[2] = {{.fd = lis, .events = POLLIN}, {.fd = gone, .events = POLLIN}};
+    if (poll(p, 2, -1) < 0)
+        return -1;
+    if (!(p[0].revents & POLLIN))
+        return errno = ECHILD, -1;
+    return accept(lis, NULL, NULL);
+}
+
+/* Onto the nth CPU this process may use (0 or 1): the first two, as uds-bench. */
+static void pin(int nth)
 {
     cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0)
-        die("sched_setaffinity");
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        die("sched_getaffinity");
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &set) && nth-- == 0) {
+            CPU_ZERO(&set);
+            CPU_SET(c, &set);
+            if (sched_setaffinity(0, sizeof set, &set) != 0)
+                die("sched_setaffinity");
+            return;
+        }
+    fprintf(stderr, "%s: not that many CPUs to use\n", "mini-stream");
+    exit(1);
 }
 
 static double now(void)
@@ -67,14 +93,21 @@ int main(int argc, char **argv)
     int lis = socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0);
     if (lis < 0 || bind(lis, addr, len) != 0 || listen(lis, 1) != 0 || getsockname(lis, addr, &len) != 0)
         die("listener");
+    int gone[2];
+    if (pipe(gone) != 0)
+        die("pipe");
     pid_t child = fork();
     if (child < 0)
         die("fork");
-    int fd = child == 0 ? socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0) : accept(lis, NULL, NULL);
+    if (child != 0)
+        close(gone[1]); /* only the child holds it, until it exits */
+    int fd = child == 0 ? socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0) : accept_or_gone(lis, gone[0]);
+    if (child != 0 && !tcp)
+        unlink(un.sun_path); /* ours: bind() made it */
     if (child == 0 && connect(fd, addr, len) != 0)
         die("connect");
     if (fd < 0)
-        die("accept");
+        die(child == 0 ? "socket" : "accept");
     if (strcmp(argv[1], "tcp-nodelay") == 0)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (cpus > 0)
@@ -92,13 +125,13 @@ int main(int argc, char **argv)
         }
         return 0;
     }
-    if (!tcp)
-        unlink(un.sun_path); /* ours: bind() made it */
     long long got = 0;
     double t0 = 0;
-    for (ssize_t n; (n = read(fd, buf, CHUNK)) != 0; got += n) {
-        if (n < 0)
-            die("read");
+    /* The clock stops at the last byte, not at the end of file, which
+     * would add the writer's exit to the time. */
+    for (ssize_t n; got < WARMUP + total; got += n) {
+        if ((n = read(fd, buf, CHUNK)) <= 0)
+            die(n < 0 ? "read" : "stream: short");
         /* Each 64 KiB block is one byte value: check the first and last byte read. */
         if (buf[0] != (unsigned char)(got / CHUNK & 255) ||
             buf[n - 1] != (unsigned char)((got + n - 1) / CHUNK & 255))
@@ -107,8 +140,8 @@ int main(int argc, char **argv)
             t0 = now();
     }
     double secs = now() - t0;
-    if (got != WARMUP + total)
-        die("stream: short");
+    if (read(fd, buf, 1) != 0)
+        die("stream: too long");
     printf("mini-stream %s cpus=%d size=%d mib=%lld mb_per_s=%.1f\n", argv[1], cpus, CHUNK,
            total >> 20, (double)(got - WARMUP) / secs / 1e6);
     close(fd);
