@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #define PROG "private-server"
+#define USAGE "usage: " PROG " [SOCKET_PATH]"
 
 /* [may-serve] */
 /* May this peer be served?  1: yes; 0: no, and WHY says so; -1: error. */
@@ -46,8 +47,12 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     char path[4096], line[256];
 
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        fprintf(stderr, "usage: " PROG " [SOCKET_PATH]\n");
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc > 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     /* [default-path] */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #define PROG "whoami-client"
+#define USAGE "usage: " PROG " SOCKET_PATH"
 
 /* [send-request] */
 /* Send "whoami\n" with an SCM_CREDENTIALS control message.  We may claim
@@ -69,8 +70,12 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     char line[512];
 
-    if (argc != 2 || argv[1][0] == '-') { /* an option, never a path */
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc != 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #define PROG "whoami-server"
+#define USAGE "usage: " PROG " SOCKET_PATH"
 
 static const char *user_name(uid_t uid)
 {
@@ -92,8 +93,12 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
 
-    if (argc != 2 || argv[1][0] == '-') { /* an option, never a path */
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc != 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];

@@ -25,6 +25,7 @@
 #include <afunix.h>
 
 #define PROG "private-server"
+#define USAGE "usage: " PROG " [SOCKET_PATH]"
 
 static sid_buf own;              /* our own user's SID, */
 static const PSID me = &own.sid; /* read once at start */
@@ -64,8 +65,12 @@ int main(int argc, char **argv)
     char path[4096], line[512], name[300];
     const char *step;
 
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        fprintf(stderr, "usage: " PROG " [SOCKET_PATH]\n");
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc > 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     /* [default-path] */

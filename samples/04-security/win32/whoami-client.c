@@ -22,6 +22,7 @@
 #include <afunix.h>
 
 #define PROG "whoami-client"
+#define USAGE "usage: " PROG " SOCKET_PATH"
 
 /* [send-request] */
 /* Send "whoami\n".  Windows has no SCM_CREDENTIALS: the server learns who
@@ -60,8 +61,12 @@ int main(int argc, char **argv)
     sid_buf sid;
     const char *step;
 
-    if (argc != 2 || argv[1][0] == '-') { /* an option, never a path */
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc != 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];

@@ -24,6 +24,7 @@
 #include <afunix.h>
 
 #define PROG "whoami-server"
+#define USAGE "usage: " PROG " SOCKET_PATH"
 
 /* Tell one client who it is, from its pid and that process's token.
  * Returns 0, or -1 with the reason in WSAGetLastError(). */
@@ -75,8 +76,12 @@ int main(int argc, char **argv)
     struct sockaddr_un addr;
     socklen_t addr_len;
 
-    if (argc != 2 || argv[1][0] == '-') { /* an option, never a path */
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH\n");
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc != 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #define PROG "pair-parent"
+#define USAGE "usage: " PROG " MESSAGE..."
 
 static unsigned char buf[FRAME_MAX];
 
@@ -105,8 +106,12 @@ int main(int argc, char **argv)
     int status = 0;
     DWORD child_status;
 
-    if (argc < 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " MESSAGE...\n");
+    /* An argument starting with - is an option, never a message: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc < 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     for (int i = 1; i < argc; i++) {

@@ -117,8 +117,11 @@ int main(int argc, char **argv)
     if (prepare_stop() != 0)
         return uds_fail(PROG, "cannot set up", "the stop handler");
     int listener = start_listening(PROG, path, &addr, addr_len);
-    if (listener < 0)
+    if (listener < 0) {
+        stop_done(); /* undo what is set up, as at the end */
+        uds_cleanup();
         return 1;
+    }
     fds[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
     printf("listening on %s\n", path);
 

@@ -75,16 +75,22 @@ static int claim_path(const char *prog, const char *path,
     }
     /* Non-blocking, as in chapter 03: a live server whose backlog is full
      * answers EAGAIN at once, where a blocking connect() would wait for
-     * room with the stop signals blocked. */
+     * room with the stop signals blocked.  Only ECONNREFUSED means stale;
+     * anything else (EACCES: another user's server?) means we cannot
+     * tell, and the file is left alone. */
     int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int live = probe >= 0 && (connect(probe, (const struct sockaddr *)addr, addr_len) == 0
-                              || errno == EAGAIN || errno == EINPROGRESS);
-    if (probe >= 0)
-        close(probe);
-    if (live) {
+    if (probe < 0)
+        return uds_fail_socket(prog, path);
+    int r = connect(probe, (const struct sockaddr *)addr, addr_len);
+    int err = errno;
+    close(probe);
+    if (r == 0 || err == EAGAIN || err == EINPROGRESS) {
         fprintf(stderr, "%s: another server is live on %s; not starting\n", prog, path);
         return 1;
     }
+    errno = err;
+    if (err != ECONNREFUSED) /* we cannot tell, so we touch nothing */
+        return uds_fail(prog, "cannot tell whether a server is live on", path);
     unlink(path); /* a stale socket: its server is gone */
     return 0;
 }

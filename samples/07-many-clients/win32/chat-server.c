@@ -117,8 +117,11 @@ int main(int argc, char **argv)
     if (prepare_stop() != 0)
         return uds_fail(PROG, "cannot set up", "the stop handler");
     SOCKET listener = start_listening(PROG, path, &addr, addr_len);
-    if (listener == INVALID_SOCKET)
+    if (listener == INVALID_SOCKET) {
+        stop_done(); /* undo what is set up, as at the end */
+        uds_cleanup();
         return 1;
+    }
     fds[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
     fds[1] = (struct pollfd){ .fd = stop_wake, .events = POLLIN };
     printf("listening on %s\n", path);
