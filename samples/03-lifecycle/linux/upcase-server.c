@@ -116,8 +116,11 @@ int main(int argc, char **argv)
     if (prepare_stop() != 0)
         return uds_fail(PROG, "cannot prepare", "to stop");
     int listener = start_listening(PROG, path, &addr, addr_len);
-    if (listener < 0)
+    if (listener < 0) {
+        stop_done(); /* undo what is set up, as at the end */
+        uds_cleanup();
         return 1;
+    }
     printf("listening on %s\n", path);
 
     long served = 0;
@@ -165,6 +168,8 @@ int main(int argc, char **argv)
     else
         printf("stopping; removed %s\n", path);
     /* [cleanup] */
+    /* Undo in the reverse order of the set-up: the stop (whose Windows
+     * handler sends on a socket) before Winsock. */
     stop_done();
     uds_cleanup();
     return status;

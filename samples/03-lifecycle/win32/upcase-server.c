@@ -115,8 +115,11 @@ int main(int argc, char **argv)
     if (prepare_stop() != 0)
         return uds_fail(PROG, "cannot prepare", "to stop");
     SOCKET listener = start_listening(PROG, path, &addr, addr_len);
-    if (listener == INVALID_SOCKET)
+    if (listener == INVALID_SOCKET) {
+        stop_done(); /* undo what is set up, as at the end */
+        uds_cleanup();
         return 1;
+    }
     printf("listening on %s\n", path);
 
     long served = 0;
@@ -167,7 +170,9 @@ int main(int argc, char **argv)
         printf("stopping; removed %s\n", path);
     /* [cleanup] */
     fflush(stdout);
-    uds_cleanup();
+    /* Undo in the reverse order of the set-up: the stop (whose Windows
+     * handler sends on a socket) before Winsock. */
     stop_done();
+    uds_cleanup();
     return status;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #define PROG "seqpacket-client"
+#define USAGE "usage: " PROG " SOCKET_PATH MESSAGE..."
 
 #define MSG_MAX 65536u /* the largest message this protocol allows */
 
@@ -27,8 +28,12 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     int status = 0;
 
-    if (argc < 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH MESSAGE...\n");
+    /* An argument starting with - is an option, never a path or a message. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc < 3) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #define PROG "pair-child"
+#define USAGE "usage: " PROG " HANDLE"
 
 static unsigned char buf[FRAME_MAX];
 
@@ -31,8 +32,12 @@ int main(int argc, char **argv)
 {
     char *end;
 
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " HANDLE\n");
+    /* An argument starting with - is an option, never a handle: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc != 2) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     unsigned long long handle = strtoull(argv[1], &end, 10);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define PROG "stream-client"
+#define USAGE "usage: " PROG " SOCKET_PATH MESSAGE..."
 
 static unsigned char buf[FRAME_MAX];
 
@@ -24,8 +25,12 @@ int main(int argc, char **argv)
     socklen_t addr_len;
     int status = 0;
 
-    if (argc < 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH MESSAGE...\n");
+    /* An argument starting with - is an option, never a path or a message. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc < 3) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     const char *path = argv[1];

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #define PROG "stream-server"
+#define USAGE "usage: " PROG " SOCKET_PATH [COUNT]"
 
 static unsigned char buf[FRAME_MAX];
 
@@ -83,8 +84,12 @@ int main(int argc, char **argv)
     long count = -1;
     int status = 0;
 
-    if (argc < 2 || argc > 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: " PROG " SOCKET_PATH [COUNT]\n");
+    /* An argument starting with - is an option, never a path: --help. */
+    int opt = uds_options(PROG, argc, argv, NULL, USAGE);
+    if (opt >= 0)
+        return opt;
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "%s\n", USAGE);
         return 2;
     }
     if (argc == 3) {
