@@ -76,6 +76,10 @@ median() { # the nearest-rank p50 of the numbers in FILE
     [ -s "$1" ] || { echo "-"; return; }
     sort -g "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
+spread() { # the lowest and highest of the numbers in FILE: how noisy the runs were
+    [ -s "$1" ] || { echo "-"; return; }
+    sort -g "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.4g-%.4g", lo, hi }'
+}
 
 echo "accuracy: uds-bench ($UDS_BENCH) against the minimal programs, medians of $ROUNDS interleaved runs"
 for cpus in $CPUS_LIST; do
@@ -94,7 +98,8 @@ for cpus in $CPUS_LIST; do
     done
 done
 
-printf '%-5s %-28s %12s %12s %7s  %s\n' CPUs measure uds-bench minimal ratio "within $TOLERANCE %"
+printf '%-5s %-28s %12s %12s %7s  %-11s %s\n' CPUs measure uds-bench minimal ratio "within $TOLERANCE %" \
+    "lowest-highest of the runs (uds-bench; minimal)"
 for cpus in $CPUS_LIST; do
     for m in rtt stream; do
         for t in unix tcp; do
@@ -104,11 +109,14 @@ for cpus in $CPUS_LIST; do
                 rtt) what="$t 64 B round trip, p50 us" ;;
                 *) what="$t 64 KiB stream, MB/s" ;;
             esac
-            awk -v c="$cpus" -v w="$what" -v a="$a" -v b="$b" -v tol="$TOLERANCE" 'BEGIN {
+            sa=$(spread "$T/ub-$m-$t-$cpus")
+            sb=$(spread "$T/mini-$m-$t-$cpus")
+            awk -v c="$cpus" -v w="$what" -v a="$a" -v b="$b" -v tol="$TOLERANCE" \
+                -v s="$sa; $sb" 'BEGIN {
                 if (a == "-" || b == "-" || b + 0 <= 0) { printf "%-5s %-28s %12s %12s %7s  %s\n", c, w, a, b, "-", "no figure"; exit }
                 r = a / b
-                printf "%-5s %-28s %12.2f %12.2f %7.3f  %s\n", c, w, a, b, r,
-                    (r >= 1 - tol / 100 && r <= 1 + tol / 100) ? "yes" : "NO"
+                printf "%-5s %-28s %12.2f %12.2f %7.3f  %-11s %s\n", c, w, a, b, r,
+                    (r >= 1 - tol / 100 && r <= 1 + tol / 100) ? "yes" : "NO", s
             }'
         done
     done
