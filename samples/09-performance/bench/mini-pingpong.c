@@ -113,10 +113,10 @@ int main(int argc, char **argv)
     int fd = child == 0 ? socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0) : accept_or_gone(lis, gone[0]);
     if (child != 0 && !tcp)
         unlink(un.sun_path); /* ours: bind() made it */
-    if (child == 0 && connect(fd, addr, len) != 0)
-        die("connect");
     if (fd < 0)
         die(child == 0 ? "socket" : "accept");
+    if (child == 0 && connect(fd, addr, len) != 0)
+        die("connect");
     if (strcmp(argv[1], "tcp-nodelay") == 0)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (cpus > 0)
