@@ -39,9 +39,10 @@ rem Written for the kit's windows-latest CI job; see README.md for whether a
 rem run of it with the real cl has been seen.  tests/build-msvc.test runs it
 rem in cmd.exe with stand-ins for cl and lib and compares what it builds
 rem with what Automake builds for Windows.  It keeps to what Wine's cmd
-rem also runs: no "where" (a stub in Wine), no quoted wildcards in
-rem "for" (Wine finds nothing), no !VAR:x=y! (Wine does not replace), no
-rem "||" after a program (Wine runs what follows even when it succeeded).
+rem also runs: no "where" (Wine's is a stub that finds nothing and exits
+rem 0), no quoted wildcards in "for" (Wine's finds no file), no
+rem !VAR:x=y! (Wine's does not replace), no "||" after a program (Wine's
+rem runs what follows even when the program succeeded).
 setlocal enabledelayedexpansion
 set "TOP=%~dp0"
 set "TOP=%TOP:~0,-1%"
@@ -78,11 +79,13 @@ echo build-msvc: the helper library did not build 1>&2
 exit /b 1
 
 rem The subroutines are written in short lines, without blocks in
-rem parentheses, nested "for" on one line or !VAR%%I!, and never expand a
-rem %1 that may hold < or > outside quotes or after "if not", and pass
-rem no argument that ends in \": Wine's cmd mis-parses those.  Reading C
-rem lines with "for /f", Wine's cmd says "Syntax error" for some (those
-rem with < or > in the first words): that noise goes to 2>nul.
+rem parentheses inside a "for", a "for" inside a one-line "for", or
+rem !VAR%%I!; a value that may hold < or > (a system's #include <x.h>) is
+rem only passed quoted from a "for" variable and compared with "if", never
+rem with "if not": Wine's cmd mis-parses each of those (tried with Wine
+rem 8.0).  Reading C lines with "for /f", Wine's cmd says "Syntax error"
+rem for some of them (those with < or > among their first words): that
+rem noise goes to 2>nul.
 
 rem :chapter DIR NAME: sorts the chapter's files into programs (PROGn) and
 rem parts (PARTn, used with the names KEYSn), then builds each program.
