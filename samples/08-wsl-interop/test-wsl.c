@@ -45,6 +45,35 @@ static void mount(const char *name, const char *path, const char *point,
                  m.drive ? m.drive : '-');
 }
 
+/* PATH as wsl_normalize() writes it (NULL: refused with want_err). */
+static void normal(const char *path, const char *want, int want_err)
+{
+    char out[64] = "";
+    uds_set_error(0);
+    int r = wsl_normalize(path, out, sizeof out);
+    int err = uds_last_error();
+    if (want != NULL)
+        tap_ok(r == 0 && strcmp(out, want) == 0, "normalized: %s -> %s (got '%s')",
+               path, want, out);
+    else
+        tap_ok(r == -1 && err == want_err, "normalized: %.30s refused with %s (got %d, %s)",
+               path, uds_error_name(want_err), r, uds_strerror(err));
+}
+
+/* PATH, normalized, is on the mount at POINT: the path as the kernel
+ * walks it, not as it is spelled, decides. */
+static void mount_normal(const char *name, const char *path, const char *point,
+                         const char *type, int drvfs)
+{
+    char where[256];
+    struct wsl_mount m;
+    int r = wsl_normalize(path, where, sizeof where) == 0
+            ? wsl_mount_of(fixture(name), where, &m) : -1;
+    tap_ok(r == 0 && strcmp(m.point, point) == 0 && strcmp(m.type, type) == 0
+           && m.drvfs == drvfs, "%s: %s (%s) is on %s at %s", name, path, where,
+           type, point);
+}
+
 static void automount(const char *name, const char *want)
 {
     char got[256];
@@ -109,6 +138,23 @@ int main(void)
     struct wsl_mount m;
     tap_ok(wsl_mount_of(fixture("no-such-system"), "/tmp/x", &m) == -1,
            "no mountinfo: wsl_mount_of fails");
+
+    /* ".." and "." as the kernel walks them, with no file read. */
+    normal("/mnt/c/../home/x", "/mnt/home/x", 0);
+    normal("/mnt/c/../../home/x", "/home/x", 0);
+    normal("/mnt/c/Users/..", "/mnt/c", 0);
+    normal("/mnt/c/./Users//me/", "/mnt/c/Users/me", 0);
+    normal("/..", "/", 0);
+    normal("/../../mnt/c", "/mnt/c", 0);
+    normal("/mnt/c/..x/...", "/mnt/c/..x/...", 0);
+    normal("//", "/", 0);
+    normal("mnt/c/../x", NULL, UDS_EINVAL);
+    normal("/mnt/c/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL,
+           UDS_ENAMETOOLONG);
+    mount_normal("wsl1", "/mnt/c/../../home/me/app.sock", "/", "lxfs", 0);
+    mount_normal("wsl1", "/tmp/../mnt/d/app.sock", "/mnt/d", "drvfs", 1);
+    mount_normal("wsl1", "/mnt/c/./x/../app.sock", "/mnt/c", "drvfs", 1);
+    mount_normal("wsl2", "/win/c/../../tmp/x.sock", "/", "ext4", 0);
 
     automount("wsl1", "/mnt/");
     automount("wsl2", "/win/");

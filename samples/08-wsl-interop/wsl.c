@@ -76,6 +76,43 @@ enum wsl_kind wsl_detect(const char *root, char *release, size_t cap)
 }
 /* [detect] */
 
+int wsl_normalize(const char *path, char *out, size_t cap)
+{
+    size_t n = 1; /* out holds "/" and the names kept so far */
+    if (path[0] != '/') {
+        uds_set_error(UDS_EINVAL);
+        return -1;
+    }
+    if (cap < 2) {
+        uds_set_error(UDS_ENAMETOOLONG);
+        return -1;
+    }
+    out[0] = '/';
+    while (*path != '\0') {
+        while (*path == '/')
+            path++;
+        size_t len = strcspn(path, "/");
+        if (len == 2 && path[0] == '.' && path[1] == '.') {
+            while (n > 1 && out[n - 1] != '/') /* the last name goes */
+                n--;
+            if (n > 1)
+                n--; /* and its '/', unless it is the root's */
+        } else if (len > 0 && !(len == 1 && path[0] == '.')) {
+            if (n + (n > 1) + len >= cap) {
+                uds_set_error(UDS_ENAMETOOLONG);
+                return -1;
+            }
+            if (n > 1)
+                out[n++] = '/';
+            memcpy(out + n, path, len);
+            n += len;
+        }
+        path += len;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
 /* Undo mountinfo's escapes in place: a space is \040, a backslash \134. */
 static void unescape(char *s)
 {

@@ -25,6 +25,14 @@ const char *wsl_kind_name(enum wsl_kind kind);
  * text that decided (may be ""). */
 enum wsl_kind wsl_detect(const char *root, char *release, size_t cap);
 
+/* PATH (absolute) as the kernel would walk it if no name in it were a
+ * symbolic link: "." and empty names dropped, ".." taking the name before
+ * it away ("/.." is "/"), into out.  Only the spelling is read, never the
+ * files: /mnt/c/../home/x is /home/x, even if /mnt/c/.. were a link.
+ * Returns 0; or -1 with UDS_EINVAL (a relative path) or UDS_ENAMETOOLONG
+ * (out is too small). */
+int wsl_normalize(const char *path, char *out, size_t cap);
+
 /* The mount a path is on: the longest mount point of
  * ROOT/proc/self/mountinfo that holds it. */
 struct wsl_mount {
@@ -35,7 +43,8 @@ struct wsl_mount {
 };
 
 /* 0 and *m filled in; or -1 with the error set (the file cannot be read,
- * or it lists no mount that holds an absolute path). */
+ * or it lists no mount that holds an absolute path).  PATH is taken as
+ * written: give it wsl_normalize()'s, or /mnt/c/.. is "on" /mnt/c. */
 int wsl_mount_of(const char *root, const char *path, struct wsl_mount *m);
 
 /* The automount root (with its final '/'): the [automount] root of

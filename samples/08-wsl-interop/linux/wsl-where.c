@@ -8,6 +8,9 @@
  * socket there, in one sentence.  Everything comes from what the kernel
  * reports (wsl.c); --root DIR reads DIR/proc/... and DIR/etc/wsl.conf
  * instead of the running system's, so tests can give it recorded ones.
+ * PATH is judged where it leads, ".." and "." taken away as the kernel
+ * walks them (/mnt/c/../home is not on C:), by its spelling alone: no file
+ * is read, so a symbolic link in it is not followed.
  *
  * usage: wsl-where [--root DIR] [--distro NAME] PATH
  */
@@ -82,15 +85,19 @@ int main(int argc, char **argv)
     if (path[0] != '/')
         return uds_fail_code(PROG, "cannot place relative path", path, UDS_EINVAL);
 
-    char release[256], mnt_root[256], windows[512];
+    char where[UDS_PATH_MAX], release[256], mnt_root[256], windows[512];
+    if (wsl_normalize(path, where, sizeof where) != 0)
+        return uds_fail(PROG, "cannot place", path);
     struct wsl_mount m;
     enum wsl_kind kind = wsl_detect(root, release, sizeof release);
-    if (wsl_mount_of(root, path, &m) != 0)
+    if (wsl_mount_of(root, where, &m) != 0)
         return uds_fail(PROG, "cannot read the mounts under", root);
     wsl_automount_root(root, mnt_root, sizeof mnt_root);
 
     printf("system: %s (kernel %s)\n", wsl_kind_name(kind),
            release[0] != '\0' ? release : "unknown");
+    if (strcmp(where, path) != 0)
+        printf("note: judged as %s (its . and .. taken away; links not followed)\n", where);
     if (kind == WSL_NONE)
         printf("file system: %s, mounted at %s\n", m.type, m.point);
     else if (m.drvfs)
@@ -102,14 +109,14 @@ int main(int argc, char **argv)
     /* A path under the automount root whose drive is not mounted is a
      * plain Linux directory: say so, it is an easy mistake. */
     size_t rn = strlen(mnt_root);
-    if (kind != WSL_NONE && !m.drvfs && strncmp(path, mnt_root, rn) == 0
-        && path[rn] != '\0' && (path[rn + 1] == '/' || path[rn + 1] == '\0'))
-        printf("note: no drive is mounted at %.*s\n", (int)rn + 1, path);
+    if (kind != WSL_NONE && !m.drvfs && strncmp(where, mnt_root, rn) == 0
+        && where[rn] != '\0' && (where[rn + 1] == '/' || where[rn + 1] == '\0'))
+        printf("note: no drive is mounted at %.*s\n", (int)rn + 1, where);
 
     int spelled = 1;
     if (kind == WSL_NONE)
         printf("windows spelling: none\n");
-    else if (wsl_windows_path(path, &m, distro, windows, sizeof windows) == 0)
+    else if (wsl_windows_path(where, &m, distro, windows, sizeof windows) == 0)
         printf("windows spelling: %s\n", windows);
     else {
         printf("windows spelling: none (%s)\n", uds_strerror(uds_last_error()));
