@@ -229,7 +229,11 @@ int wsl_windows_path(const char *path, const struct wsl_mount *m,
         uds_set_error(UDS_EINVAL); /* relative to what? Windows cannot know */
         return -1;
     }
-    if (m->drvfs && m->drive != 0)
+    if (m->drvfs && m->drive == 0) {
+        uds_set_error(UDS_EINVAL); /* no drive letter: how Windows names it is unknown */
+        return -1;
+    }
+    if (m->drvfs)
         /* The drive's root, then what follows the mount point. */
         n = snprintf(out, cap, "%c:\\%s", m->drive, path + strlen(m->point)
                      + (path[strlen(m->point)] == '/'));

@@ -37,6 +37,9 @@ static const char *verdict(enum wsl_kind kind, const struct wsl_mount *m, int sp
     if (kind == WSL_NONE)
         return "no: this is not WSL, so no Windows program shares these files;"
                " only programs of this system can connect";
+    if (m->drvfs && m->drive == 0)
+        return "unknown: a Windows file system with no drive letter (a network"
+               " share?); no documentation says whether AF_UNIX interop works there";
     if (!spelled)
         return "no: its Windows spelling does not fit in sun_path, so no Windows"
                " program can bind or connect to it";
@@ -100,9 +103,11 @@ int main(int argc, char **argv)
         printf("note: judged as %s (its . and .. taken away; links not followed)\n", where);
     if (kind == WSL_NONE)
         printf("file system: %s, mounted at %s\n", m.type, m.point);
+    else if (m.drvfs && m.drive == 0)
+        printf("file system: DrvFs with no drive letter, mounted at %s (%s)\n",
+               m.point, m.type);
     else if (m.drvfs)
-        printf("file system: DrvFs: drive %c: mounted at %s (%s)\n",
-               m.drive != 0 ? m.drive : '?', m.point, m.type);
+        printf("file system: DrvFs: drive %c: mounted at %s (%s)\n", m.drive, m.point, m.type);
     else
         printf("file system: VolFs: the Linux side's own files (%s at %s)\n",
                m.type, m.point);
@@ -116,6 +121,10 @@ int main(int argc, char **argv)
     int spelled = 1;
     if (kind == WSL_NONE)
         printf("windows spelling: none\n");
+    else if (m.drvfs && m.drive == 0) {
+        printf("windows spelling: unknown (no drive letter)\n");
+        spelled = 0;
+    }
     else if (wsl_windows_path(where, &m, distro, windows, sizeof windows) == 0)
         printf("windows spelling: %s\n", windows);
     else {
