@@ -30,8 +30,10 @@ static int claim_path(const char *prog, const char *path,
 {
     struct stat st;
 
+    /* Only ENOENT means the path is free: any other error (ENOTDIR,
+     * EACCES, ELOOP...) means we cannot look, so we touch nothing. */
     if (lstat(path, &st) != 0)
-        return 0; /* nothing there */
+        return errno == ENOENT ? 0 : uds_fail(prog, "cannot check", path);
     if (!S_ISSOCK(st.st_mode)) {
         fprintf(stderr, "%s: %s exists and is not a socket; not removing it\n", prog, path);
         return 1;

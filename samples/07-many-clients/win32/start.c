@@ -22,8 +22,13 @@ static int claim_path(const char *prog, const char *path,
     WIN32_FIND_DATAA st;
     HANDLE found = FindFirstFileA(path, &st);
 
-    if (found == INVALID_HANDLE_VALUE)
-        return 0; /* nothing there */
+    /* Only "not found" means the path is free (Linux's ENOENT is two
+     * errors here); any other error means we cannot look: touch nothing. */
+    if (found == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError();
+        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
+               ? 0 : uds_fail_code(prog, "cannot check", path, (int)err);
+    }
     FindClose(found);
     if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
         || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
