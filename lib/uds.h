@@ -195,9 +195,10 @@ int uds_wake_pair(uds_socket_t pair[2]);
  * mechanism is chapter 03's, one per platform:
  * - POSIX: SIGINT, SIGTERM and SIGHUP are blocked, and caught by a handler
  *   that only records which came.  The program waits only in `ppoll()`
- *   with the mask of uds_stop_wait_mask(), which lets them in for the
- *   length of the wait, so none slips in between a look at
- *   uds_stop_requested() and the wait.
+ *   with the mask of `const sigset_t *uds_stop_wait_mask(void)` (POSIX
+ *   only, so not on this page, which is read as Windows sees the header),
+ *   which lets them in for the length of the wait, so none slips in
+ *   between a look at uds_stop_requested() and the wait.
  * - Windows: a console control handler, which Windows runs on a thread of
  *   its own, records the event, then sends one byte on a uds_wake_pair();
  *   the program puts uds_stop_wake() in every WSAPoll() set.
