@@ -37,6 +37,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <errno.h>
+#include <signal.h>
 #endif
 
 #ifdef _WIN32
@@ -187,6 +188,72 @@ int uds_wake_pair(uds_socket_t pair[2]);
 
 /** @} */
 #endif
+
+/** @name Stopping on request
+ * Chapter 03 teaches how a server stops cleanly, and sets it up by hand;
+ * the later chapters, which teach something else, call these instead.  The
+ * mechanism is chapter 03's, one per platform:
+ * - POSIX: SIGINT, SIGTERM and SIGHUP are blocked, and caught by a handler
+ *   that only records which came.  The program waits only in `ppoll()`
+ *   with the mask of `const sigset_t *uds_stop_wait_mask(void)` (POSIX
+ *   only, so not on this page, which is read as Windows sees the header),
+ *   which lets them in for the length of the wait, so none slips in
+ *   between a look at uds_stop_requested() and the wait.
+ * - Windows: a console control handler, which Windows runs on a thread of
+ *   its own, records the event, then sends one byte on a uds_wake_pair();
+ *   the program puts uds_stop_wake() in every WSAPoll() set.
+ *
+ * One program, one stop: the state is the process's.  Call
+ * uds_prepare_stop() once, before the socket file exists (and, on POSIX,
+ * before any thread starts: threads inherit the blocked signals, so only
+ * the waiting thread's `ppoll()` lets them in).
+ * @{ */
+
+/**
+ * Catch the stop requests and make them able to end a wait.  POSIX: block
+ * SIGINT, SIGTERM and SIGHUP in the calling thread and install their
+ * handler.  Windows: make the wake-up pair and register the console
+ * control handler.
+ * @return 0, or -1 with the reason in uds_last_error().
+ */
+int uds_prepare_stop(void);
+
+/**
+ * Has a stop been asked for?
+ * @return NULL until then; then the name of what asked, such as
+ *         `"SIGTERM"` or `"CTRL_C_EVENT"`.
+ */
+const char *uds_stop_requested(void);
+
+/**
+ * Undo uds_prepare_stop(), once the program has cleaned up (its socket file
+ * removed) and before uds_cleanup().  Windows: unregister the console
+ * handler (so that a later Ctrl+C finds none that sends on a closed
+ * socket), let a handler that is waiting return (Windows ends the process
+ * when the handler for a closing console returns, so it waits for this, at
+ * most 5 seconds), and close the wake-up pair.  POSIX: nothing to undo (the
+ * process is about to end).  Safe to call after a uds_prepare_stop() that
+ * failed.
+ */
+void uds_stop_done(void);
+
+#ifndef _WIN32
+/**
+ * The signal mask to wait with, `ppoll(fds, n, timeout, uds_stop_wait_mask())`:
+ * the calling thread's mask as it was before uds_prepare_stop(), the stop
+ * signals let in.
+ */
+const sigset_t *uds_stop_wait_mask(void);
+#else
+/**
+ * The socket to put in every WSAPoll() set (events `POLLIN`): it turns
+ * readable when a stop is asked for, and stays readable.
+ * #UDS_INVALID_SOCKET before uds_prepare_stop() and after uds_stop_done().
+ */
+uds_socket_t uds_stop_wake(void);
+#endif
+
+/** @} */
 
 /** @name Addresses
  * @{ */

@@ -113,3 +113,64 @@ int uds_peer_is_self(uds_socket_t s, long *peer_uid)
         *peer_uid = (long)uid;
     return uid == geteuid() ? 1 : 0;
 }
+
+/* The stop mechanism of chapter 03, for the chapters that do not teach it
+ * (see uds.h). */
+static sigset_t stop_wait_mask;
+static volatile sig_atomic_t stop_signal;
+
+/* Only records the signal: the program's wait sees it when ppoll() ends. */
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+int uds_prepare_stop(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    sigset_t stops;
+    int err;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigemptyset(&stops);
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+        sigaddset(&stops, sigs[k]);
+    /* Blocked first, then caught: no stop signal can come before the
+     * handler is in place and kill the process.  pthread_sigmask(), not
+     * sigprocmask(): the latter is unspecified once there are threads. */
+    err = pthread_sigmask(SIG_BLOCK, &stops, &stop_wait_mask);
+    if (err != 0) {
+        errno = err; /* pthread_sigmask() returns its error */
+        return -1;
+    }
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+        sigdelset(&stop_wait_mask, sigs[k]); /* let in while ppoll() waits */
+        if (sigaction(sigs[k], &sa, NULL) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+const char *uds_stop_requested(void)
+{
+    switch (stop_signal) {
+    case 0: return NULL;
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    default: return "SIGTERM";
+    }
+}
+
+const sigset_t *uds_stop_wait_mask(void)
+{
+    return &stop_wait_mask;
+}
+
+void uds_stop_done(void)
+{
+    /* Nothing to undo: the signals stay blocked until the process ends,
+     * so none can kill it in the middle of its last words. */
+}

@@ -142,3 +142,75 @@ fail:
     WSASetLastError(err);
     return -1;
 }
+
+/* The stop mechanism of chapter 03, for the chapters that do not teach it
+ * (see uds.h). */
+static SOCKET stop_pair[2] = { INVALID_SOCKET, INVALID_SOCKET };
+static volatile LONG stop_event; /* the event + 1: CTRL_C_EVENT is 0 */
+static volatile LONG stop_finished; /* set by uds_stop_done() */
+static BOOL stop_registered;
+
+/* Windows runs this on a thread of its own, and nothing it does interrupts
+ * a WSAPoll() in the main thread, except making a polled socket readable. */
+static BOOL WINAPI on_stop(DWORD event)
+{
+    /* The flag first, then the byte: a wait that has just looked at the
+     * flag finds the byte, so no stop is missed. */
+    InterlockedExchange(&stop_event, (LONG)event + 1);
+    send(stop_pair[1], "!", 1, 0);
+    /* For a closing console, Windows ends the process as soon as the
+     * handler returns (Microsoft Learn: HandlerRoutine callback function):
+     * give the program up to 5 s to remove its socket file first.  For
+     * Ctrl+C, returning TRUE just lets the process go on. */
+    for (int i = 0; i < 500 && !stop_finished; i++)
+        Sleep(10);
+    return TRUE;
+}
+
+int uds_prepare_stop(void)
+{
+    if (uds_wake_pair(stop_pair) != 0)
+        return -1;
+    if (!SetConsoleCtrlHandler(on_stop, TRUE)) {
+        WSASetLastError((int)GetLastError());
+        return -1;
+    }
+    stop_registered = TRUE;
+    return 0;
+}
+
+const char *uds_stop_requested(void)
+{
+    switch (stop_event) {
+    case 0: return NULL;
+    case CTRL_C_EVENT + 1: return "CTRL_C_EVENT";
+    case CTRL_BREAK_EVENT + 1: return "CTRL_BREAK_EVENT";
+    case CTRL_CLOSE_EVENT + 1: return "CTRL_CLOSE_EVENT";
+    case CTRL_LOGOFF_EVENT + 1: return "CTRL_LOGOFF_EVENT";
+    default: return "CTRL_SHUTDOWN_EVENT";
+    }
+}
+
+uds_socket_t uds_stop_wake(void)
+{
+    return stop_pair[0];
+}
+
+void uds_stop_done(void)
+{
+    /* A handler that is waiting may return now: first, in case removing
+     * a handler waits for a running one (Microsoft does not say), which
+     * would then hold up the removal for its 5 s. */
+    InterlockedExchange(&stop_finished, 1);
+    /* Then unregistered, before the pair is closed: after WSACleanup() a
+     * Ctrl+C would otherwise reach a handler that sends on a closed
+     * socket. */
+    if (stop_registered)
+        SetConsoleCtrlHandler(on_stop, FALSE);
+    stop_registered = FALSE;
+    for (int k = 0; k < 2; k++) {
+        if (stop_pair[k] != INVALID_SOCKET)
+            closesocket(stop_pair[k]);
+        stop_pair[k] = INVALID_SOCKET;
+    }
+}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
+#include <poll.h>
 #include <signal.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -377,6 +378,52 @@ static void test_wake_pair(void)
 }
 #endif
 
+/* uds_prepare_stop() and its siblings.  Last: the stop signals stay
+ * blocked in this process afterwards. */
+#ifndef _WIN32
+static void test_stop(void)
+{
+    sigset_t now;
+
+    tap_ok(uds_prepare_stop() == 0, "uds_prepare_stop");
+    tap_ok(uds_stop_requested() == NULL, "no stop requested yet");
+    pthread_sigmask(SIG_SETMASK, NULL, &now);
+    tap_ok(sigismember(&now, SIGTERM) == 1 && sigismember(&now, SIGINT) == 1 &&
+           sigismember(&now, SIGHUP) == 1, "the stop signals are blocked");
+    tap_ok(sigismember(uds_stop_wait_mask(), SIGTERM) == 0 &&
+           sigismember(uds_stop_wait_mask(), SIGHUP) == 0,
+           "and let in by the wait mask");
+    raise(SIGHUP); /* blocked: it stays pending, the flag stays unset */
+    tap_ok(uds_stop_requested() == NULL, "a stop signal outside the wait is held back");
+    errno = 0;
+    int r = ppoll(NULL, 0, NULL, uds_stop_wait_mask());
+    tap_ok(r == -1 && errno == EINTR, "ppoll with the wait mask ends at once with EINTR");
+    tap_ok(uds_stop_requested() != NULL && strcmp(uds_stop_requested(), "SIGHUP") == 0,
+           "uds_stop_requested names the signal (SIGHUP)");
+    uds_stop_done();
+}
+#else
+static void test_stop(void)
+{
+    WSAPOLLFD p;
+
+    tap_ok(uds_stop_wake() == UDS_INVALID_SOCKET, "no wake socket before uds_prepare_stop");
+    uds_stop_done(); /* as after a uds_prepare_stop() that failed */
+    tap_ok(uds_prepare_stop() == 0, "uds_prepare_stop");
+    tap_ok(uds_stop_requested() == NULL, "no stop requested yet");
+    p.fd = uds_stop_wake();
+    p.events = POLLIN;
+    p.revents = 0;
+    tap_ok(p.fd != UDS_INVALID_SOCKET && WSAPoll(&p, 1, 0) == 0,
+           "the wake socket is there, and not readable");
+    /* The handler is not run here: a console event would reach every
+     * process on the console, make and the shell included (tests/kit.sh's
+     * wstop does that, natively, for the programs' stop scenarios). */
+    uds_stop_done();
+    tap_ok(uds_stop_wake() == UDS_INVALID_SOCKET, "uds_stop_done closes the wake pair");
+}
+#endif
+
 int main(void)
 {
     tap_start();
@@ -396,6 +443,7 @@ int main(void)
     test_eintr_and_sigpipe();
     test_peer_is_self();
 #endif
+    test_stop();
     uds_cleanup();
     return tap_done();
 }

@@ -29,7 +29,8 @@ int prepare_stop(void);
 /* NULL until a stop was asked for; then its name ("SIGTERM", "CTRL_C_EVENT"). */
 const char *stop_requested(void);
 
-/* The socket file is removed: Windows lets the console handler return. */
+/* The socket file is removed: Windows lets the console handler return,
+ * then unregisters it. */
 void stop_done(void);
 
 /* Make fd non-blocking: 0, or -1 with the error set. */

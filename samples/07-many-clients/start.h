@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * start.h: how chat-server starts and stops, as chapter 03 taught it, so
- * that chat-server.c holds only this chapter's idea: the event loop.  One
+ * start.h: how chat-server starts, as chapter 03 taught it, so that
+ * chat-server.c holds only this chapter's idea: the event loop.  One
  * file per platform: linux/start.c, win32/start.c.
  */
 #ifndef START_H
@@ -9,27 +9,9 @@
 
 #include "uds.h"
 
-#ifndef _WIN32
-#include <signal.h>
-/* Linux: the stop signals are blocked, except while ppoll() waits with
- * this mask; so none slips in between a look at stop_requested() and the
- * wait. */
-extern sigset_t stop_wait_mask;
-#else
-/* Windows: the console handler sends one byte here; it sits in every
- * WSAPoll() set, so the wait wakes up. */
-extern uds_socket_t stop_wake;
-#endif
-
-/* Set up the stop: 0, or -1 with the error set. */
-int prepare_stop(void);
-
-/* NULL until a stop was asked for; then its name ("SIGTERM", "CTRL_C_EVENT"). */
-const char *stop_requested(void);
-
-/* The server is done (its socket file removed): Windows closes the wake-up
- * pair and lets the console handler return. */
-void stop_done(void);
+/* The stop is chapter 03's, set up by the library: uds_prepare_stop(),
+ * uds_stop_requested(), uds_stop_wait_mask() (Linux) or uds_stop_wake()
+ * (Windows), uds_stop_done(). */
 
 /* Every client costs a descriptor: raise the process's limit as far as it
  * may go (Linux; nothing to raise on Windows). */

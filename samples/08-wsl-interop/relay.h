@@ -87,15 +87,9 @@ void side_abort(struct side *s);
 /* Close S (and wait for its command to end). */
 void side_close(struct side *s);
 
-/* The stop, as chapter 03 taught it (Linux: blocked signals let in by
- * ppoll(); Windows: a console handler that sends a byte on a wake pair). */
-int prepare_stop(void);
-const char *stop_requested(void); /* NULL, or the name of the stop signal */
-#ifndef _WIN32
-extern sigset_t stop_wait_mask; /* the mask ppoll() waits with */
-#else
-extern uds_socket_t stop_wake;  /* in every WSAPoll() set */
-#endif
+/* The stop is chapter 03's (Linux: blocked signals let in by ppoll();
+ * Windows: a console handler that sends a byte on a wake pair), set up by
+ * the library: uds_prepare_stop() and its siblings in uds.h. */
 
 /* pump.c */
 

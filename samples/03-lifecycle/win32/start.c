@@ -63,6 +63,9 @@ const char *stop_requested(void)
 void stop_done(void)
 {
     InterlockedExchange(&cleaned_up, 1); /* the console handler may return */
+    /* And it goes: after WSACleanup() a Ctrl+C would otherwise run it, and
+     * it would send on a socket that no longer exists. */
+    SetConsoleCtrlHandler(on_stop, FALSE);
 }
 
 /* Every wait goes through wait_for(), so recv() and send() must never

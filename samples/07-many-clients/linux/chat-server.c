@@ -6,8 +6,9 @@
  * later line goes to every other client as "NAME: line" (room.c).  One
  * poll() waits on the listener and every client at once, and every socket
  * is non-blocking, so no client can hold up the others.  Stops on SIGINT,
- * SIGTERM or SIGHUP, removing its socket file; how it starts and stops is
- * in start.c (chapter 03's way, and the descriptor limit).
+ * SIGTERM or SIGHUP, removing its socket file: chapter 03's stop, set up
+ * by the library (uds_prepare_stop()); how it starts is in start.c
+ * (chapter 03's way, and the descriptor limit).
  *
  * usage: chat-server SOCKET_PATH
  */
@@ -114,11 +115,11 @@ int main(int argc, char **argv)
     raise_fd_limit();
     if (uds_startup() != 0)
         return uds_fail(PROG, "cannot start", "Winsock");
-    if (prepare_stop() != 0)
+    if (uds_prepare_stop() != 0)
         return uds_fail(PROG, "cannot set up", "the stop handler");
     int listener = start_listening(PROG, path, &addr, addr_len);
     if (listener < 0) {
-        stop_done(); /* undo what is set up, as at the end */
+        uds_stop_done(); /* undo what is set up, as at the end */
         uds_cleanup();
         return 1;
     }
@@ -126,9 +127,9 @@ int main(int argc, char **argv)
     printf("listening on %s\n", path);
 
     /* [event-loop] */
-    while (!stop_requested()) {
+    while (!uds_stop_requested()) {
         fflush(stdout); /* the log goes out before every wait */
-        if (ppoll(fds, (nfds_t)nfds, NULL, &stop_wait_mask) < 0) {
+        if (ppoll(fds, (nfds_t)nfds, NULL, uds_stop_wait_mask()) < 0) {
             if (errno == EINTR)
                 continue; /* a stop signal: the loop looks at the flag */
             status = uds_fail(PROG, "cannot wait on", path);
@@ -148,11 +149,11 @@ int main(int argc, char **argv)
     room_close_all();
     close(listener);
     unlink(path);
-    if (stop_requested())
-        printf("stopping on %s; removed %s\n", stop_requested(), path);
+    if (uds_stop_requested())
+        printf("stopping on %s; removed %s\n", uds_stop_requested(), path);
     /* [cleanup] */
     fflush(stdout);
-    stop_done();
+    uds_stop_done();
     uds_cleanup();
     return status;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * start.c (Linux): chat-server's start and stop, as chapter 03 taught them.
- * See start.h.
+ * start.c (Linux): chat-server's start, as chapter 03 taught it (the stop
+ * is the library's uds_prepare_stop(): see start.h).
  */
 #include "start.h"
 
@@ -10,43 +10,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* [stop] */
-sigset_t stop_wait_mask;
-static volatile sig_atomic_t stop_signal;
-static void on_stop(int sig) { stop_signal = sig; }
-
-int prepare_stop(void)
-{
-    struct sigaction sa = { .sa_handler = on_stop };
-    int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    sigset_t stops;
-
-    sigemptyset(&stops);
-    for (int k = 0; k < 3; k++)
-        sigaddset(&stops, sigs[k]);
-    if (sigprocmask(SIG_BLOCK, &stops, &stop_wait_mask) != 0)
-        return -1;
-    for (int k = 0; k < 3; k++) {
-        sigdelset(&stop_wait_mask, sigs[k]); /* let in while ppoll() waits */
-        if (sigaction(sigs[k], &sa, NULL) != 0)
-            return -1;
-    }
-    return 0;
-}
-/* [stop] */
-
-const char *stop_requested(void)
-{
-    switch (stop_signal) {
-    case 0: return NULL;
-    case SIGINT: return "SIGINT";
-    case SIGHUP: return "SIGHUP";
-    default: return "SIGTERM";
-    }
-}
-
-void stop_done(void) { /* nothing to undo on Linux */ }
 
 /* [raise-limit] */
 /* Every client costs a descriptor, and the soft limit is often 1024.  An
@@ -67,8 +30,10 @@ static int claim_path(const char *prog, const char *path,
 {
     struct stat st;
 
+    /* Only ENOENT means the path is free: any other error (ENOTDIR,
+     * EACCES, ELOOP...) means we cannot look, so we touch nothing. */
     if (lstat(path, &st) != 0)
-        return 0; /* nothing there */
+        return errno == ENOENT ? 0 : uds_fail(prog, "cannot check", path);
     if (!S_ISSOCK(st.st_mode)) {
         fprintf(stderr, "%s: %s exists and is not a socket; not removing it\n", prog, path);
         return 1;

@@ -7,8 +7,8 @@
  * WSAPoll() waits on the listener and every client at once, and every
  * socket is non-blocking, so no client can hold up the others.  Stops on
  * Ctrl+C, Ctrl+Break or the closing of its console, removing its socket
- * file; how it starts and stops is in start.c (chapter 03's way, and the
- * descriptor limit).
+ * file: chapter 03's stop, set up by the library (uds_prepare_stop()); how
+ * it starts is in start.c (chapter 03's way, and the descriptor limit).
  *
  * usage: chat-server SOCKET_PATH
  * SOCKET_PATH is a Windows path: C:\Users\me\AppData\Local\Temp\chat.sock
@@ -114,20 +114,20 @@ int main(int argc, char **argv)
     raise_fd_limit();
     if (uds_startup() != 0)
         return uds_fail(PROG, "cannot start", "Winsock");
-    if (prepare_stop() != 0)
+    if (uds_prepare_stop() != 0)
         return uds_fail(PROG, "cannot set up", "the stop handler");
     SOCKET listener = start_listening(PROG, path, &addr, addr_len);
     if (listener == INVALID_SOCKET) {
-        stop_done(); /* undo what is set up, as at the end */
+        uds_stop_done(); /* undo what is set up, as at the end */
         uds_cleanup();
         return 1;
     }
     fds[0] = (struct pollfd){ .fd = listener, .events = POLLIN };
-    fds[1] = (struct pollfd){ .fd = stop_wake, .events = POLLIN };
+    fds[1] = (struct pollfd){ .fd = uds_stop_wake(), .events = POLLIN };
     printf("listening on %s\n", path);
 
     /* [event-loop] */
-    while (!stop_requested()) {
+    while (!uds_stop_requested()) {
         fflush(stdout); /* the log goes out before every wait */
         if (WSAPoll(fds, (ULONG)nfds, -1) < 0) {
             status = uds_fail(PROG, "cannot wait on", path);
@@ -149,11 +149,11 @@ int main(int argc, char **argv)
     room_close_all();
     closesocket(listener);
     DeleteFileA(path);
-    if (stop_requested())
-        printf("stopping on %s; removed %s\n", stop_requested(), path);
+    if (uds_stop_requested())
+        printf("stopping on %s; removed %s\n", uds_stop_requested(), path);
     /* [cleanup] */
     fflush(stdout);
-    stop_done();
+    uds_stop_done();
     uds_cleanup();
     return status;
 }

@@ -1,58 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * start.c (Windows): chat-server's start and stop, as chapter 03 taught them.
- * See start.h.
+ * start.c (Windows): chat-server's start, as chapter 03 taught it (the
+ * stop is the library's uds_prepare_stop(): see start.h).
  */
 #include "start.h"
 
 #include <stdio.h>
-
-uds_socket_t stop_wake;
-static uds_socket_t wake[2];
-static volatile LONG stop_event; /* the event + 1: CTRL_C_EVENT is 0 */
-static volatile LONG done;       /* set by stop_done() */
-
-/* [stop] */
-/* Windows runs the console handler on a thread of its own, and nothing it
- * does interrupts WSAPoll() in the main thread, except making a polled
- * socket readable.  So it sets the flag and sends one byte on wake[1]. */
-static BOOL WINAPI on_stop(DWORD event)
-{
-    InterlockedExchange(&stop_event, (LONG)event + 1);
-    send(wake[1], "!", 1, 0);
-    /* For a closing console, Windows ends the process when the handler
-     * returns: give main up to 5 s to remove the socket file first. */
-    for (int i = 0; i < 500 && !done; i++)
-        Sleep(10);
-    return TRUE;
-}
-
-int prepare_stop(void)
-{
-    if (uds_wake_pair(wake) != 0)
-        return -1;
-    stop_wake = wake[0];
-    return SetConsoleCtrlHandler(on_stop, TRUE) ? 0 : -1;
-}
-/* [stop] */
-
-const char *stop_requested(void)
-{
-    switch (stop_event) {
-    case 0: return NULL;
-    case CTRL_C_EVENT + 1: return "CTRL_C_EVENT";
-    case CTRL_BREAK_EVENT + 1: return "CTRL_BREAK_EVENT";
-    case CTRL_CLOSE_EVENT + 1: return "CTRL_CLOSE_EVENT";
-    default: return "a console event";
-    }
-}
-
-void stop_done(void)
-{
-    closesocket(wake[0]);
-    closesocket(wake[1]);
-    InterlockedExchange(&done, 1); /* the console handler may return */
-}
 
 /* [raise-limit] */
 /* Where the Linux twin raises RLIMIT_NOFILE: Windows has none.  A socket is
@@ -69,16 +22,21 @@ static int claim_path(const char *prog, const char *path,
     WIN32_FIND_DATAA st;
     HANDLE found = FindFirstFileA(path, &st);
 
-    if (found == INVALID_HANDLE_VALUE)
-        return 0; /* nothing there */
+    /* Only "not found" means the path is free (Linux's ENOENT is two
+     * errors here); any other error means we cannot look: touch nothing. */
+    if (found == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError();
+        return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND
+               ? 0 : uds_fail_code(prog, "cannot check", path, (int)err);
+    }
     FindClose(found);
     if (!(st.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
         || st.dwReserved0 != IO_REPARSE_TAG_AF_UNIX) {
         fprintf(stderr, "%s: %s exists and is not a socket; not removing it\n", prog, path);
         return 1;
     }
-    /* Non-blocking, as in chapter 03, with stop_wake in the wait: a live
-     * server slow to accept cannot keep Ctrl+C from working.  Only
+    /* Non-blocking, as in chapter 03, with uds_stop_wake() in the wait: a
+     * live server slow to accept cannot keep Ctrl+C from working.  Only
      * WSAECONNREFUSED means stale; anything else, a stop included, means
      * we cannot tell, and the file is left alone. */
     SOCKET probe = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -91,11 +49,11 @@ static int claim_path(const char *prog, const char *path,
     int err = WSAGetLastError();
     if (r != 0 && err == WSAEWOULDBLOCK) {
         WSAPOLLFD p[2] = { { .fd = probe, .events = POLLOUT },
-                           { .fd = stop_wake, .events = POLLIN } };
+                           { .fd = uds_stop_wake(), .events = POLLIN } };
         int len = (int)sizeof err;
         if (WSAPoll(p, 2, -1) < 0)
             err = WSAGetLastError();
-        else if (stop_requested() || p[1].revents)
+        else if (uds_stop_requested() || p[1].revents)
             err = WSAEINTR; /* a stop event came first */
         else if (getsockopt(probe, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
             err = WSAGetLastError(); /* else the outcome of the connect */

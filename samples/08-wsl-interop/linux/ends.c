@@ -342,39 +342,3 @@ void side_close(struct side *s)
     if (s->child > 0)
         waitpid(s->child, NULL, 0); /* it saw the end of its input */
 }
-
-/* [stop] */
-sigset_t stop_wait_mask;
-static volatile sig_atomic_t stop_signal;
-static void on_stop(int sig) { stop_signal = sig; }
-
-int prepare_stop(void)
-{
-    struct sigaction sa = { .sa_handler = on_stop };
-    int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    sigset_t stops;
-    sigemptyset(&stops);
-    for (int k = 0; k < 3; k++)
-        sigaddset(&stops, sigs[k]);
-    /* Blocked before any thread starts: every thread inherits the mask, so
-     * only the main thread's ppoll() ever lets a stop signal in. */
-    if (pthread_sigmask(SIG_BLOCK, &stops, &stop_wait_mask) != 0)
-        return -1;
-    for (int k = 0; k < 3; k++) {
-        sigdelset(&stop_wait_mask, sigs[k]);
-        if (sigaction(sigs[k], &sa, NULL) != 0)
-            return -1;
-    }
-    return 0;
-}
-/* [stop] */
-
-const char *stop_requested(void)
-{
-    switch (stop_signal) {
-    case 0: return NULL;
-    case SIGINT: return "SIGINT";
-    case SIGHUP: return "SIGHUP";
-    default: return "SIGTERM";
-    }
-}

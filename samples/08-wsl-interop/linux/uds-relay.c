@@ -143,7 +143,7 @@ int main(int argc, char **argv)
     /* A peer that vanishes must not kill the relay: writes to it fail with
      * EPIPE instead of raising SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
-    if (prepare_stop() != 0 || pipe2(ended, O_CLOEXEC | O_NONBLOCK) != 0)
+    if (uds_prepare_stop() != 0 || pipe2(ended, O_CLOEXEC | O_NONBLOCK) != 0)
         return uds_fail(PROG, "cannot set up", "the stop");
     /* [main-loop] */
     uds_socket_t listener = UDS_INVALID_SOCKET;
@@ -164,12 +164,12 @@ int main(int argc, char **argv)
         place_name(&from, listener, name, sizeof name);
         fprintf(stderr, PROG ": listening on %s\n", name);
     }
-    while (!stop_requested()) {
+    while (!uds_stop_requested()) {
         struct pollfd fds[2] = {
             { .fd = paused ? -1 : listener, .events = POLLIN },
             { .fd = ended[0], .events = POLLIN },
         };
-        if (ppoll(fds, 2, NULL, &stop_wait_mask) < 0) {
+        if (ppoll(fds, 2, NULL, uds_stop_wait_mask()) < 0) {
             if (errno == EINTR)
                 continue; /* a stop signal: the loop looks at the flag */
             status = uds_fail(PROG, "cannot wait on", from.spec);
@@ -193,7 +193,8 @@ int main(int argc, char **argv)
     /* Connections still open end with the process. */
     if (listener != UDS_INVALID_SOCKET)
         place_unlisten(&from, listener);
-    if (stop_requested())
-        fprintf(stderr, PROG ": stopping on %s\n", stop_requested());
+    if (uds_stop_requested())
+        fprintf(stderr, PROG ": stopping on %s\n", uds_stop_requested());
+    uds_stop_done();
     return status;
 }

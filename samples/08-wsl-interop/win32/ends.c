@@ -441,38 +441,3 @@ void side_close(struct side *s)
     WaitForSingleObject(s->child, INFINITE); /* it saw the end of its input */
     CloseHandle(s->child);
 }
-
-/* [stop] */
-uds_socket_t stop_wake;
-static uds_socket_t wake[2];
-static volatile LONG stop_event; /* the event + 1: CTRL_C_EVENT is 0 */
-
-/* Windows runs the console handler on a thread of its own, and nothing it
- * does interrupts WSAPoll() in the main thread, except making a polled
- * socket readable.  So it sets the flag and sends one byte on wake[1]. */
-static BOOL WINAPI on_stop(DWORD event)
-{
-    InterlockedExchange(&stop_event, (LONG)event + 1);
-    send(wake[1], "!", 1, 0);
-    return TRUE;
-}
-
-int prepare_stop(void)
-{
-    if (uds_wake_pair(wake) != 0)
-        return -1;
-    stop_wake = wake[0];
-    return SetConsoleCtrlHandler(on_stop, TRUE) ? 0 : -1;
-}
-/* [stop] */
-
-const char *stop_requested(void)
-{
-    switch (stop_event) {
-    case 0: return NULL;
-    case CTRL_C_EVENT + 1: return "CTRL_C_EVENT";
-    case CTRL_BREAK_EVENT + 1: return "CTRL_BREAK_EVENT";
-    case CTRL_CLOSE_EVENT + 1: return "CTRL_CLOSE_EVENT";
-    default: return "a console event";
-    }
-}

@@ -143,7 +143,7 @@ int main(int argc, char **argv)
     /* (Windows has no SIGPIPE: a write to a vanished peer just fails.) */
     if (uds_startup() != 0)
         return uds_fail(PROG, "cannot start", "Winsock");
-    if (prepare_stop() != 0 || uds_wake_pair(ended) != 0)
+    if (uds_prepare_stop() != 0 || uds_wake_pair(ended) != 0)
         return uds_fail(PROG, "cannot set up", "the stop");
     /* [main-loop] */
     uds_socket_t listener = UDS_INVALID_SOCKET;
@@ -163,10 +163,10 @@ int main(int argc, char **argv)
         place_name(&from, listener, name, sizeof name);
         fprintf(stderr, PROG ": listening on %s\n", name);
     }
-    while (!stop_requested()) {
+    while (!uds_stop_requested()) {
         WSAPOLLFD fds[3] = {
             { .fd = ended[0], .events = POLLIN },
-            { .fd = stop_wake, .events = POLLIN },
+            { .fd = uds_stop_wake(), .events = POLLIN },
             { .fd = listener, .events = POLLIN },
         };
         if (WSAPoll(fds, paused || listener == INVALID_SOCKET ? 2 : 3, -1) < 0) {
@@ -194,8 +194,9 @@ int main(int argc, char **argv)
     /* Connections still open end with the process. */
     if (listener != UDS_INVALID_SOCKET)
         place_unlisten(&from, listener);
-    if (stop_requested())
-        fprintf(stderr, PROG ": stopping on %s\n", stop_requested());
+    if (uds_stop_requested())
+        fprintf(stderr, PROG ": stopping on %s\n", uds_stop_requested());
+    uds_stop_done();
     uds_cleanup();
     return status;
 }
