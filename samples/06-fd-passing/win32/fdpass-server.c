@@ -432,6 +432,9 @@ int main(int argc, char **argv)
         closesocket(listeners[i]);
     if (worker != INVALID_SOCKET)
         closesocket(worker);
+    /* No handler may send on the wake pair after uds_cleanup() has ended
+     * Winsock: from here a Ctrl+C ends the process, as by default. */
+    SetConsoleCtrlHandler(on_stop, FALSE);
     uds_cleanup();
     return status;
 }

@@ -401,6 +401,9 @@ int main(int argc, char **argv)
     DeleteFileA(path);
     for (int i = 0; i < n_children; i++) /* the commands go on by themselves */
         CloseHandle(children[i]);
+    /* No handler may send on the wake pair after uds_cleanup() has ended
+     * Winsock: from here a Ctrl+C ends the process, as by default. */
+    SetConsoleCtrlHandler(on_stop, FALSE);
     uds_cleanup();
     return stop_signal ? 0 : 1;
 }
