@@ -82,8 +82,9 @@ void place_unlisten(const struct place *p, uds_socket_t listener);
  * 0, or -1 after a message. */
 int place_open(const char *prog, const char *tag, const struct place *p, struct side *s);
 
-/* This process's standard input and output as a side (FROM stdio). */
-void side_stdio(struct side *s);
+/* This process's standard input and output as a side (FROM stdio).
+ * Returns 1 if the output is a pipe, else 0. */
+int side_stdio(struct side *s);
 
 /* Make S a side for an accepted socket. */
 void side_socket(struct side *s, uds_socket_t sock);

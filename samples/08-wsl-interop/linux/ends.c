@@ -303,11 +303,14 @@ int place_open(const char *prog, const char *tag, const struct place *p, struct 
     return 0;
 }
 
-void side_stdio(struct side *s)
+int side_stdio(struct side *s)
 {
+    struct stat st;
+
     s->in = 0;
     s->out = 1;
     s->child = 0;
+    return fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
 void side_socket(struct side *s, uds_socket_t sock)

@@ -93,7 +93,7 @@ static int start(struct side client)
 int main(int argc, char **argv)
 {
     struct side client;
-    int any_address = 0, paused = 0, status = 0, err;
+    int any_address = 0, paused = 0, status = 0, err, watch_out = 0;
     uds_socket_t listener = UDS_INVALID_SOCKET;
 
     int opt = parse_args(PROG, USAGE, argc, argv, &from, &to, &any_address);
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "cannot set up", "the stop");
     /* [main-loop] */
     if (from.kind == PLACE_STDIO) {
-        side_stdio(&client);
+        watch_out = side_stdio(&client); /* our output is a pipe */
         if ((err = start(client)) != 0)
             return uds_fail_code(PROG, "cannot serve", "stdio", err);
     } else if ((listener = place_listen(PROG, &from, any_address)) == UDS_INVALID_SOCKET) {
@@ -117,9 +117,9 @@ int main(int argc, char **argv)
         struct pollfd fds[3] = {
             { .fd = ended[0], .events = POLLIN },
             { .fd = paused ? -1 : listener, .events = POLLIN },
-            /* FROM stdio: POLLERR when our output has lost its reader,
-             * which the thread that reads our input may never learn. */
-            { .fd = from.kind == PLACE_STDIO ? 1 : -1 },
+            /* FROM stdio, our output a pipe: POLLERR when it has lost its
+             * reader, which the thread reading our input may never learn. */
+            { .fd = watch_out ? 1 : -1 },
         };
         if (ppoll(fds, 3, NULL, &stop_wait_mask) < 0) {
             if (errno == EINTR)
@@ -131,6 +131,8 @@ int main(int argc, char **argv)
             status = uds_fail_code(PROG, "lost", "connection 1", EPIPE);
             break;
         }
+        if (fds[2].revents & POLLNVAL)
+            watch_out = 0; /* closed: the end of our output was passed on */
         if (fds[0].revents != 0) {
             char drain[64];
             while (read(ended[0], drain, sizeof drain) > 0) {}

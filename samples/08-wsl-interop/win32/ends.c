@@ -387,12 +387,13 @@ int place_open(const char *prog, const char *tag, const struct place *p, struct 
     return 0;
 }
 
-void side_stdio(struct side *s)
+int side_stdio(struct side *s)
 {
     s->sock = INVALID_SOCKET;
     s->in = GetStdHandle(STD_INPUT_HANDLE);
     s->out = GetStdHandle(STD_OUTPUT_HANDLE);
     s->child = NULL;
+    return GetFileType(s->out) == FILE_TYPE_PIPE;
 }
 
 void side_socket(struct side *s, uds_socket_t sock)

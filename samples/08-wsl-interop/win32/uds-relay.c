@@ -106,7 +106,7 @@ int main(int argc, char **argv)
         return uds_fail(PROG, "cannot set up", "the stop");
     /* [main-loop] */
     if (from.kind == PLACE_STDIO) {
-        side_stdio(&client);
+        side_stdio(&client); /* (a pipe or not: WSAPoll() cannot watch it) */
         if ((err = start(client)) != 0)
             return uds_fail_code(PROG, "cannot serve", "stdio", err);
     } else if ((listener = place_listen(PROG, &from, any_address)) == UDS_INVALID_SOCKET) {
