@@ -2,12 +2,13 @@
 /*
  * relay.h: the parts of uds-relay, one header for both platforms.
  *
- * uds-relay.c holds the chapter's idea: accept, connect, and copy both
- * ways at once, passing on a half-close.  What it stands on is split off:
- * ends.c (where bytes come from and go to: parsing FROM and TO,
- * listening, connecting, starting a command, and the stop of chapter 03)
- * and pump.c (moving the bytes of one direction as fast as the platform
- * allows).  One file of each per platform: linux/, win32/.
+ * uds-relay.c holds the chapter's idea: for each connection, connect and
+ * copy both ways at once.  What it stands on is split off: ends.c (where
+ * bytes come from and go to: parsing FROM and TO, listening, accepting,
+ * connecting, starting a command, accepting) and pump.c
+ * (one direction: moving its bytes as fast as the platform allows, and
+ * passing on its end as a half-close).  One file of each per platform:
+ * linux/, win32/.
  */
 #ifndef RELAY_H
 #define RELAY_H
@@ -58,8 +59,17 @@ int parse_args(const char *prog, const char *usage, int argc, char **argv,
 int place_parse(const char *prog, char **argv, int is_from, struct place *p);
 
 /* Listen on a unix: or tcp: place (TCP on a loopback address only, unless
- * any_address).  Returns the listener, or UDS_INVALID_SOCKET after a message. */
+ * any_address), and say where on standard error ("PROG: listening on
+ * NAME", NAME from place_name()).  Returns the listener, or
+ * UDS_INVALID_SOCKET after a message. */
 uds_socket_t place_listen(const char *prog, const struct place *p, int any_address);
+
+/* Accept every client waiting on LISTENER and pass each to START (0, or
+ * an error code; on an error the client is closed).  Returns 0 when no
+ * one else waits; 1 when accepting failed for want of descriptors or
+ * memory, after a message: the caller stops watching the listener until a
+ * connection ends, since trying again at once would fail again. */
+int accept_all(const char *prog, uds_socket_t listener, int (*start)(struct side client));
 
 /* The readable form of a listener's address ("unix:/tmp/a.sock",
  * "tcp:127.0.0.1:40000", the port chosen by the system when 0 was asked). */
@@ -72,8 +82,9 @@ void place_unlisten(const struct place *p, uds_socket_t listener);
  * 0, or -1 after a message. */
 int place_open(const char *prog, const char *tag, const struct place *p, struct side *s);
 
-/* This process's standard input and output as a side (FROM stdio). */
-void side_stdio(struct side *s);
+/* This process's standard input and output as a side (FROM stdio).
+ * Returns 1 if the output is a pipe, else 0. */
+int side_stdio(struct side *s);
 
 /* Make S a side for an accepted socket. */
 void side_socket(struct side *s, uds_socket_t sock);
@@ -92,6 +103,16 @@ void side_close(struct side *s);
  * the library: uds_prepare_stop() and its siblings in uds.h. */
 
 /* pump.c */
+
+/* One direction of one connection, carried by carry() in a thread of its
+ * own: pump() until the end, then pass the end on (see pump.c).  ERROR:
+ * 0, or the error that lost the connection. */
+struct direction { struct side *from, *to; int error; };
+#ifdef _WIN32
+DWORD WINAPI carry(void *arg);
+#else
+void *carry(void *arg);
+#endif
 
 /* Copy from FROM to TO until FROM's end of stream (0) or an error (-1,
  * with the error in uds_last_error()).  Blocks: it runs in a thread of

@@ -6,6 +6,7 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include "message.h"
 #include "stats.h"
 #include "transport.h"
 
@@ -36,11 +37,6 @@ struct result {
     double mb_per_s;        /* stream only: 10^6 bytes per second */
     double msgs_per_s;      /* round trips or messages per second */
 };
-
-/* Before any measurement: the reference data every message is checked
- * against, for messages up to max_size bytes.  0, or 1 after printing. */
-int bench_prepare(size_t max_size);
-void bench_finish(void);
 
 /* Run the measurement on this side; `count` timed messages, or as many as
  * fit in `seconds` when count is 0.  0, or 1 after printing why not. */

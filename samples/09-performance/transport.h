@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * transport.h: the channels uds-bench compares, behind one small
- * interface, and the few things a benchmark needs from the platform (a
- * clock, CPU placement, a second process or thread).  One file per
- * platform: linux/transport.c, win32/transport.c.
+ * interface.  One file per platform: linux/transport.c, win32/transport.c
+ * (with sockets.c: the sockets that need a listener).  What else the
+ * benchmark needs from the platform is in platform.h and machine.h.
  */
 #ifndef TRANSPORT_H
 #define TRANSPORT_H
@@ -43,25 +43,5 @@ int transport_open(const char *name, struct link *mine, struct link *peer);
 long link_read(struct link *l, void *buf, size_t len);
 long link_write(struct link *l, const void *buf, size_t len);
 void link_close(struct link *l);
-
-/* A monotonic clock in microseconds, fine enough for one round trip. */
-double clock_us(void);
-
-/* The CPUs for the two sides: "one" puts both on the first CPU this
- * process may use, "two" on the first two, "any" leaves it to the
- * scheduler (-1).  0, or 1 after printing why not. */
-int cpu_choose(const char *placement, int cpus[2]);
-
-/* Keep the calling thread on `cpu` (nothing for -1).  0, or 1 after printing. */
-int cpu_pin(int cpu);
-
-/* The other side of a measurement: a process (Linux) or a thread (Windows)
- * that runs bench_peer() on `job` (bench.h). */
-struct job;
-int peer_start(struct job *job, struct link *mine);
-int peer_wait(struct job *job);     /* bench_peer()'s status, or 1 */
-
-/* `# ` lines that say which machine and system the figures come from. */
-void describe_machine(FILE *out);
 
 #endif

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ends.c (Linux): the two ends of uds-relay (see relay.h): what FROM and
- * TO mean, listening, connecting, starting a command, and the stop.  What
- * earlier chapters taught, gathered here so that uds-relay.c holds only
- * the relay.
+ * TO mean, listening, accepting, connecting, starting a command, and
+ * the stop.  What earlier chapters taught, gathered here so that
+ * uds-relay.c holds only the relay.
  */
 #include "relay.h"
 
@@ -196,6 +196,9 @@ uds_socket_t place_listen(const char *prog, const struct place *p, int any_addre
         place_unlisten(p, s);
         return -1;
     }
+    char name[300];
+    place_name(p, s, name, sizeof name);
+    fprintf(stderr, "%s: listening on %s\n", prog, name);
     return s;
 }
 
@@ -300,11 +303,14 @@ int place_open(const char *prog, const char *tag, const struct place *p, struct 
     return 0;
 }
 
-void side_stdio(struct side *s)
+int side_stdio(struct side *s)
 {
+    struct stat st;
+
     s->in = 0;
     s->out = 1;
     s->child = 0;
+    return fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
 void side_socket(struct side *s, uds_socket_t sock)
@@ -342,3 +348,29 @@ void side_close(struct side *s)
     if (s->child > 0)
         waitpid(s->child, NULL, 0); /* it saw the end of its input */
 }
+
+/* [accept] */
+int accept_all(const char *prog, uds_socket_t listener, int (*start)(struct side client))
+{
+    struct side client;
+
+    for (;;) {
+        int s = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+        if (s < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        if (s < 0 && (errno == ECONNABORTED || errno == EINTR))
+            continue; /* that client left before we took it */
+        int err = s < 0 ? errno : 0;
+        if (s >= 0) {
+            side_socket(&client, s);
+            if ((err = start(client)) == 0)
+                continue;
+            close(s);
+        }
+        /* EMFILE, ENFILE, ENOMEM... */
+        uds_fail_code(prog, "cannot accept a connection on", "the listener", err);
+        fprintf(stderr, "%s: accepting paused until a connection ends\n", prog);
+        return 1;
+    }
+}
+/* [accept] */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * pump.c (Linux): one direction of a relayed connection, moved with
- * splice() where the kernel allows it (see relay.h).
+ * splice() where the kernel allows it, and its end passed on (carry(), at
+ * the end; see relay.h).
  *
  * A plain copy reads into a buffer of this process and writes it out
  * again: every byte crosses between kernel and user space twice.  splice()
@@ -105,3 +106,24 @@ int pump(struct side *from, struct side *to)
     errno = err;
     return r;
 }
+
+/* [carry] */
+/* One direction of one connection.  At the sender's end of stream the
+ * receiver gets a half-close, not a close: it may still be answering (a
+ * client that shuts down writing still reads the whole reply).  On an
+ * error the connection is lost: both sides are shut down, which wakes the
+ * thread of the other direction. */
+void *carry(void *arg)
+{
+    struct direction *d = arg;
+
+    if (pump(d->from, d->to) == 0) {
+        side_end_writing(d->to);
+        return NULL;
+    }
+    d->error = uds_last_error();
+    side_abort(d->from);
+    side_abort(d->to);
+    return NULL;
+}
+/* [carry] */

@@ -9,11 +9,9 @@
  * the bytes).  Chapter 08 uses it to reach a Windows socket from WSL 2:
  *     uds-relay unix:/tmp/app.sock exec:uds-relay.exe stdio unix:C:\app.sock
  * One thread per direction of each connection, each in a plain blocking
- * loop (pump.c); the main thread only accepts, and waits in ppoll() for a
- * stop signal.  Its log goes to standard error: standard output may be a
- * connection.
- *
- * usage: uds-relay [--any-address] FROM TO [ARG...]
+ * loop (carry() in pump.c); the main thread only accepts, and waits in
+ * ppoll() for a stop signal.  Its log goes to standard error: standard
+ * output may be a connection.
  */
 #include "uds.h"
 #include "relay.h"
@@ -30,36 +28,12 @@
 #define USAGE "usage: " PROG " [--any-address] unix:PATH|tcp:HOST:PORT|stdio" \
     " unix:PATH|tcp:HOST:PORT|exec:PROGRAM [ARG...]"
 
-static struct place to;     /* where every connection goes */
-static int ended[2];        /* a pipe: a connection that ends writes a byte */
+static struct place from, to; /* where connections come from and go to */
+static int ended[2];          /* a pipe: a connection that ends writes a byte */
+static unsigned long count;   /* connections so far */
+static pthread_t stdio_thread; /* FROM stdio: its one connection */
 
-struct connection {
-    unsigned long id;
-    struct side client, server;
-};
-
-/* [carry] */
-/* One direction of one connection.  At the sender's end of stream the
- * receiver gets a half-close, not a close: it may still be answering (a
- * client that shuts down writing still reads the whole reply).  On an
- * error the connection is lost: both sides are shut down, which wakes the
- * thread of the other direction. */
-struct direction { struct side *from, *to; int error; };
-
-static void *carry(void *arg)
-{
-    struct direction *d = arg;
-
-    if (pump(d->from, d->to) == 0) {
-        side_end_writing(d->to);
-        return NULL;
-    }
-    d->error = uds_last_error();
-    side_abort(d->from);
-    side_abort(d->to);
-    return NULL;
-}
-/* [carry] */
+struct connection { unsigned long id; struct side client, server; };
 
 /* [serve] */
 /* A connection's own thread: connect to TO, carry one direction here and
@@ -93,48 +67,34 @@ static void *serve(void *arg)
 }
 /* [serve] */
 
-/* [accept] */
-/* Accept every waiting client and give each a thread.  When accept() fails
- * for want of descriptors (EMFILE, ENFILE) or memory, trying again at once
- * would fail again: the caller stops watching the listener until a
- * connection ends (return 1). */
-static int accept_all(uds_socket_t listener, unsigned long *count)
+/* [start] */
+/* Give a new connection its thread (accept_all() calls it for each
+ * client).  0, or an error code. */
+static int start(struct side client)
 {
-    for (;;) {
-        int s = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-        if (s < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return 0;
-        if (s < 0 && (errno == ECONNABORTED || errno == EINTR))
-            continue; /* that client left before we took it */
-        struct connection *c = s < 0 ? NULL : calloc(1, sizeof *c);
-        pthread_t t;
-        int err = s < 0 ? errno : c == NULL ? ENOMEM : 0;
-        if (c != NULL) {
-            c->id = ++*count;
-            side_socket(&c->client, s);
-            err = pthread_create(&t, NULL, serve, c);
-        }
-        if (err == 0) {
-            pthread_detach(t);
-            continue;
-        }
-        if (s >= 0)
-            close(s);
-        free(c);
-        uds_fail_code(PROG, "cannot accept a connection on", "the listener", err);
-        fprintf(stderr, PROG ": accepting paused until a connection ends\n");
-        return 1;
+    struct connection *c = calloc(1, sizeof *c);
+    pthread_t t;
+    int err = c == NULL ? ENOMEM : 0;
+
+    if (c != NULL) {
+        *c = (struct connection){ .id = ++count, .client = client };
+        err = pthread_create(&t, NULL, serve, c);
     }
+    if (err != 0)
+        free(c);
+    else if (from.kind == PLACE_STDIO)
+        stdio_thread = t; /* the main thread joins it, for the exit status */
+    else
+        pthread_detach(t);
+    return err;
 }
-/* [accept] */
+/* [start] */
 
 int main(int argc, char **argv)
 {
-    struct place from;
-    int any_address = 0, paused = 0, status = 0;
-    unsigned long count = 0;
-    char name[300];
-    static pthread_t stdio_thread; /* FROM stdio: its one connection */
+    struct side client;
+    int any_address = 0, paused = 0, status = 0, err, watch_out = 0;
+    uds_socket_t listener = UDS_INVALID_SOCKET;
 
     int opt = parse_args(PROG, USAGE, argc, argv, &from, &to, &any_address);
     if (opt >= 0)
@@ -146,36 +106,34 @@ int main(int argc, char **argv)
     if (uds_prepare_stop() != 0 || pipe2(ended, O_CLOEXEC | O_NONBLOCK) != 0)
         return uds_fail(PROG, "cannot set up", "the stop");
     /* [main-loop] */
-    uds_socket_t listener = UDS_INVALID_SOCKET;
     if (from.kind == PLACE_STDIO) {
-        struct connection *c = calloc(1, sizeof *c);
-        pthread_t t;
-        if (c == NULL)
-            return uds_fail(PROG, "cannot serve", "stdio");
-        c->id = ++count;
-        side_stdio(&c->client);
-        if ((errno = pthread_create(&t, NULL, serve, c)) != 0)
-            return uds_fail(PROG, "cannot serve", "stdio");
-        stdio_thread = t;
-    } else {
-        listener = place_listen(PROG, &from, any_address);
-        if (listener == UDS_INVALID_SOCKET)
-            return 1;
-        place_name(&from, listener, name, sizeof name);
-        fprintf(stderr, PROG ": listening on %s\n", name);
+        watch_out = side_stdio(&client); /* our output is a pipe */
+        if ((err = start(client)) != 0)
+            return uds_fail_code(PROG, "cannot serve", "stdio", err);
+    } else if ((listener = place_listen(PROG, &from, any_address)) == UDS_INVALID_SOCKET) {
+        return 1; /* it has said why */
     }
     while (!uds_stop_requested()) {
-        struct pollfd fds[2] = {
-            { .fd = paused ? -1 : listener, .events = POLLIN },
+        struct pollfd fds[3] = {
             { .fd = ended[0], .events = POLLIN },
+            { .fd = paused ? -1 : listener, .events = POLLIN },
+            /* FROM stdio, our output a pipe: POLLERR when it has lost its
+             * reader, which the thread reading our input may never learn. */
+            { .fd = watch_out ? 1 : -1 },
         };
-        if (ppoll(fds, 2, NULL, uds_stop_wait_mask()) < 0) {
+        if (ppoll(fds, 3, NULL, uds_stop_wait_mask()) < 0) {
             if (errno == EINTR)
                 continue; /* a stop signal: the loop looks at the flag */
             status = uds_fail(PROG, "cannot wait on", from.spec);
             break;
         }
-        if (fds[1].revents != 0) {
+        if (fds[2].revents & POLLERR) {
+            status = uds_fail_code(PROG, "lost", "connection 1", EPIPE);
+            break;
+        }
+        if (fds[2].revents & POLLNVAL)
+            watch_out = 0; /* closed: the end of our output was passed on */
+        if (fds[0].revents != 0) {
             char drain[64];
             while (read(ended[0], drain, sizeof drain) > 0) {}
             if (from.kind == PLACE_STDIO) { /* its one connection is over */
@@ -186,8 +144,8 @@ int main(int argc, char **argv)
             }
             paused = 0;
         }
-        if (!paused && (fds[0].revents & POLLIN))
-            paused = accept_all(listener, &count);
+        if (!paused && (fds[1].revents & POLLIN))
+            paused = accept_all(PROG, listener, start);
     }
     /* [main-loop] */
     /* Connections still open end with the process. */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ends.c (Windows): the two ends of uds-relay (see relay.h): what FROM and
- * TO mean, listening, connecting, starting a command, and the stop.  What
- * earlier chapters taught, gathered here so that uds-relay.c holds only
- * the relay.
+ * TO mean, listening, accepting, connecting, starting a command, and
+ * the stop.  What earlier chapters taught, gathered here so that
+ * uds-relay.c holds only the relay.
  *
  * Every socket here is made with WSA_FLAG_NO_HANDLE_INHERIT, the
  * counterpart of SOCK_CLOEXEC: Winsock sockets are inheritable by default,
@@ -195,6 +195,9 @@ uds_socket_t place_listen(const char *prog, const struct place *p, int any_addre
         place_unlisten(p, s);
         return INVALID_SOCKET;
     }
+    char name[300];
+    place_name(p, s, name, sizeof name);
+    fprintf(stderr, "%s: listening on %s\n", prog, name);
     return s;
 }
 
@@ -384,12 +387,13 @@ int place_open(const char *prog, const char *tag, const struct place *p, struct 
     return 0;
 }
 
-void side_stdio(struct side *s)
+int side_stdio(struct side *s)
 {
     s->sock = INVALID_SOCKET;
     s->in = GetStdHandle(STD_INPUT_HANDLE);
     s->out = GetStdHandle(STD_OUTPUT_HANDLE);
     s->child = NULL;
+    return GetFileType(s->out) == FILE_TYPE_PIPE;
 }
 
 void side_socket(struct side *s, uds_socket_t sock)
@@ -441,3 +445,29 @@ void side_close(struct side *s)
     WaitForSingleObject(s->child, INFINITE); /* it saw the end of its input */
     CloseHandle(s->child);
 }
+
+/* [accept] */
+int accept_all(const char *prog, uds_socket_t listener, int (*start)(struct side client))
+{
+    struct side client;
+
+    for (;;) {
+        SOCKET s = accept(listener, NULL, NULL);
+        if (s == INVALID_SOCKET && WSAGetLastError() == WSAEWOULDBLOCK)
+            return 0;
+        if (s == INVALID_SOCKET && WSAGetLastError() == WSAECONNRESET)
+            continue; /* that client left before we took it */
+        int err = s == INVALID_SOCKET ? WSAGetLastError() : 0;
+        if (s != INVALID_SOCKET) {
+            side_socket(&client, s);
+            if ((err = start(client)) == 0)
+                continue;
+            closesocket(s);
+        }
+        /* WSAEMFILE, WSAENOBUFS... */
+        uds_fail_code(prog, "cannot accept a connection on", "the listener", err);
+        fprintf(stderr, "%s: accepting paused until a connection ends\n", prog);
+        return 1;
+    }
+}
+/* [accept] */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pump.c (Windows): one direction of a relayed connection (see relay.h).
+ * pump.c (Windows): one direction of a relayed connection, and its end
+ * passed on (carry(), at the end; see relay.h).
  *
  * Windows has no splice(): every byte is read into a buffer of this
  * process and written out again.  A side is a socket (recv() and send())
@@ -63,3 +64,24 @@ int pump(struct side *from, struct side *to)
     }
 }
 /* [copy] */
+
+/* [carry] */
+/* One direction of one connection.  At the sender's end of stream the
+ * receiver gets a half-close, not a close: it may still be answering (a
+ * client that shuts down writing still reads the whole reply).  On an
+ * error the connection is lost: both sides are shut down, which wakes the
+ * thread of the other direction. */
+DWORD WINAPI carry(void *arg)
+{
+    struct direction *d = arg;
+
+    if (pump(d->from, d->to) == 0) {
+        side_end_writing(d->to);
+        return 0;
+    }
+    d->error = uds_last_error();
+    side_abort(d->from);
+    side_abort(d->to);
+    return 0;
+}
+/* [carry] */

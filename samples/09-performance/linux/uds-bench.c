@@ -6,10 +6,14 @@
  * the latency) and a stream (messages written back to back: MB/s and
  * messages/s), and prints a table, or CSV with --csv.
  *
- * The measurements are bench.c, the transports transport.c, the
- * percentiles stats.c; this file is the matrix and the report.
+ * The measurements are bench.c (their messages: message.c), the
+ * transports transport.c and sockets.c, the clock, the CPUs and the other
+ * side platform.c, the machine's description machine.c, the percentiles
+ * stats.c; this file is the matrix and the report.
  */
 #include "bench.h"
+#include "machine.h"
+#include "platform.h"
 #include "settings.h"
 
 #include <signal.h>
