@@ -5,7 +5,7 @@
  * uds-relay.c holds the chapter's idea: for each connection, connect and
  * copy both ways at once.  What it stands on is split off: ends.c (where
  * bytes come from and go to: parsing FROM and TO, listening, accepting,
- * connecting, starting a command, accepting) and pump.c
+ * connecting, starting a command) and pump.c
  * (one direction: moving its bytes as fast as the platform allows, and
  * passing on its end as a half-close).  One file of each per platform:
  * linux/, win32/.
