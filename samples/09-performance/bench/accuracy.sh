@@ -12,14 +12,14 @@
 #   UDS_BENCH  the uds-bench program to check (linux/uds-bench)
 #   MINI_DIR   where mini-pingpong and mini-stream are built (default: the
 #              directory of this script's build, ./bench)
-# Environment: ACCURACY_ROUNDS (runs of each, interleaved; default 5),
+# Environment: ACCURACY_ROUNDS (runs of each, interleaved; default 9),
 #   ACCURACY_COUNT (round trips per run; default 20000), ACCURACY_MIB
 #   (MiB streamed per run; default 256), ACCURACY_CPUS (placements; "1 2").
 set -u
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: accuracy.sh UDS_BENCH [MINI_DIR]" >&2; exit 2; }
 UDS_BENCH=$1
 MINI=${2:-bench}
-ROUNDS=${ACCURACY_ROUNDS:-5}
+ROUNDS=${ACCURACY_ROUNDS:-9}
 COUNT=${ACCURACY_COUNT:-20000}
 MIB=${ACCURACY_MIB:-256}
 CPUS_LIST=${ACCURACY_CPUS:-1 2}

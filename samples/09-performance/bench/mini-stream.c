@@ -115,7 +115,11 @@ int main(int argc, char **argv)
      * receiving side's protocol work on the writer's CPU. */
     if (cpus > 0)
         pin(child != 0 && cpus == 2 ? 1 : 0);
-    static unsigned char buf[CHUNK];
+    /* Each block: a fixed pattern, with the block's number in its first
+     * and last bytes; the reader compares every byte, as uds-bench does. */
+    static unsigned char buf[CHUNK], want[CHUNK];
+    for (int i = 0; i < CHUNK; i++)
+        buf[i] = want[i] = (unsigned char)(i * 7 + 1);
     /* First, as each of uds-bench's batches does, the writer says how much
      * it will send and waits for the reader's answer.  It matters on TCP: a
      * receiver that has just answered delays its acknowledgements (Linux's
@@ -127,8 +131,6 @@ int main(int argc, char **argv)
         die("handshake");
     if (child == 0) { /* the writer: whole 64 KiB writes, then the end */
         for (long long sent = 0; sent < WARMUP + total; sent += CHUNK) {
-            /* Only the block's first and last bytes carry its number: the
-             * writer's CPU is busy enough, and uds-bench fills nothing either. */
             buf[0] = buf[CHUNK - 1] = (unsigned char)(sent / CHUNK & 255);
             for (size_t done = 0; done < CHUNK;) {
                 ssize_t n = write(fd, buf + done, CHUNK - done);
@@ -148,7 +150,8 @@ int main(int argc, char **argv)
         for (ssize_t done = 0, n; done < CHUNK; done += n)
             if ((n = read(fd, buf + done, CHUNK - (size_t)done)) <= 0)
                 die(n < 0 ? "read" : "stream: short");
-        if (buf[0] != (unsigned char)(got / CHUNK & 255) || buf[CHUNK - 1] != buf[0])
+        want[0] = want[CHUNK - 1] = (unsigned char)(got / CHUNK & 255);
+        if (memcmp(buf, want, CHUNK) != 0)
             die("stream: wrong bytes");
         if (got + CHUNK == WARMUP)
             t0 = now();
