@@ -154,9 +154,13 @@ int main(int argc, char **argv)
         SetEvent(children[5]);
         int r1 = make_room(children, &n_children, MAX_CHILDREN, stop_event), n1 = n_children;
         children[n_children++] = CreateEventW(NULL, TRUE, FALSE, NULL);
-        if (!CreateThread(NULL, 0, ctrl_break_later, NULL, 0, NULL))
+        HANDLE breaker = CreateThread(NULL, 0, ctrl_break_later, NULL, 0, NULL);
+        if (breaker == NULL)
             return uds_fail_code("handover-check", "cannot start", "a thread", (int)GetLastError());
         int r2 = make_room(children, &n_children, MAX_CHILDREN, stop_event);
+        /* Its thread ends before this process does: under Wine, a thread
+         * still in the handler while the process exits crashed it (SIGSEGV). */
+        WaitForSingleObject(breaker, INFINITE);
         printf("make_room: %d (%d running), then at %d: %d, stopping on %s\n", r1, n1,
                n_children, r2, stop_signal ? stop_signal : "nothing");
         return 0;
@@ -164,7 +168,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "stop") == 0 || strcmp(argv[1], "midframe") == 0) {
         if (strcmp(argv[1], "midframe") == 0)
             uds_send_all(sender, "\0\0\1\0", 4); /* a header, and no payload */
-        if (!CreateThread(NULL, 0, ctrl_break_later, NULL, 0, NULL))
+        HANDLE breaker = CreateThread(NULL, 0, ctrl_break_later, NULL, 0, NULL);
+        if (breaker == NULL)
             return uds_fail_code("handover-check", "cannot start", "a thread", (int)GetLastError());
         if (strcmp(argv[1], "stop") == 0) {
             int r = wait_ready(receiver, POLLRDNORM);
@@ -174,6 +179,7 @@ int main(int argc, char **argv)
             printf("recv_fd: %d (%s), stopping on %s\n", r, uds_error_name(WSAGetLastError()),
                    stop_signal ? stop_signal : "nothing");
         }
+        WaitForSingleObject(breaker, INFINITE); /* as above */
         return 0;
     }
     /* What the server's send_fd() does, then spoilt as asked. */
