@@ -11,7 +11,6 @@
 #include "uds.h"
 
 #include <stddef.h>
-#include <stdio.h>
 
 /* One end of a two-way channel between the two sides of a measurement. */
 struct link {

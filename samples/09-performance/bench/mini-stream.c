@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mini-stream: the independent check of uds-bench's stream throughput.  A
- * few dozen lines that share no code with uds-bench or the kit's library:
+ * short program that shares no code with uds-bench or the kit's library:
  * one process writes 64 KiB buffers into one connection, the other reads
  * them all; prints megabytes (10^6 bytes) per second, counted from the end
  * of a warm-up to the end of the stream.  bench/accuracy.sh runs it beside
@@ -121,9 +121,10 @@ int main(int argc, char **argv)
     for (int i = 0; i < CHUNK; i++)
         buf[i] = want[i] = (unsigned char)(i * 7 + 1);
     /* First, as each of uds-bench's batches does, the writer says how much
-     * it will send and waits for the reader's answer.  It matters on TCP: a
-     * receiver that has just answered delays its acknowledgements (Linux's
-     * "pingpong" mode), and the stream after it can run twice as fast. */
+     * it will send and waits for the reader's answer.  It matters on TCP:
+     * on two CPUs the stream after such an exchange ran faster, up to
+     * twice, for a reason not established (Linux's delayed-acknowledgement
+     * "pingpong" mode is the likeliest; see the bench page). */
     long long said = total;
     if (child == 0 ? send(fd, &said, sizeof said, 0) != sizeof said || recv(fd, buf, 1, MSG_WAITALL) != 1
                    : recv(fd, &said, sizeof said, MSG_WAITALL) != sizeof said || said != total ||
